@@ -1,0 +1,89 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from mbtrain.accounts.models import Role
+from mbtrain.accounts.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from mbtrain.forms import REQUIRED, VersionField
+
+PASSWORD_LENGTH = Length(
+    min=MIN_PASSWORD_LENGTH,
+    max=MAX_PASSWORD_LENGTH,
+    message=_l("Passordet må ha mellom %(min)d og %(max)d tegn."),
+)
+EMAIL = [
+    DataRequired(REQUIRED),
+    Length(max=254),
+    Email(_l("Skriv en gyldig e-postadresse, for eksempel navn@eksempel.no.")),
+]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-post"), validators=EMAIL, render_kw={"autocomplete": "username"})
+    password = PasswordField(
+        _l("Passord"),
+        validators=[DataRequired(REQUIRED), Length(max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    next = HiddenField()
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-post"), validators=EMAIL, render_kw={"autocomplete": "username"})
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("Nytt passord"),
+        validators=[DataRequired(REQUIRED), PASSWORD_LENGTH],
+        description=_l("Minst 12 tegn. Gjerne flere ord etter hverandre."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Gjenta passordet"),
+        validators=[DataRequired(REQUIRED), EqualTo("password", _l("Passordene er ikke like."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ChangePasswordForm(SetPasswordForm):
+    current = PasswordField(
+        _l("Nåværende passord"),
+        validators=[DataRequired(REQUIRED), Length(max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class UserForm(FlaskForm):
+    name = StringField(_l("Navn"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    role = SelectField(_l("Rolle"), choices=Role.choices(), validators=[DataRequired(REQUIRED)])
+    counties = SelectMultipleField(
+        _l("Fylker"),
+        coerce=int,
+        validators=[Optional()],
+        description=_l("Gjelder fylkeskoordinatorer: fylkene de har ansvar for."),
+    )
+    organisation = SelectField(
+        _l("Organisasjon"),
+        coerce=int,
+        validators=[Optional()],
+        description=_l("Gjelder praksisveiledere: organisasjonen de representerer."),
+    )
+
+
+class InviteUserForm(UserForm):
+    email = EmailField(_l("E-post"), validators=EMAIL)
+
+
+class EditUserForm(UserForm):
+    active = BooleanField(_l("Aktiv konto"))
+    version = VersionField()

@@ -1,0 +1,253 @@
+"""Passwords, server-side sessions, single-use links and account changes.
+
+Services flush and never commit: the request that calls them owns the transaction.
+"""
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+
+from flask import current_app, render_template, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from mbtrain.accounts.models import ActionToken, AuthSession, Role, TokenPurpose, User
+from mbtrain.database import utcnow
+from mbtrain.extensions import db
+from mbtrain.mail.services import send_mail
+from mbtrain.organisations.models import County, Organisation
+
+log = logging.getLogger(__name__)
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 128
+LAST_SEEN_RESOLUTION = timedelta(seconds=60)
+# Compared against when the e-mail is unknown, so both answers take as long.
+_DUMMY_HASH = generate_password_hash("not-a-password-" + secrets.token_hex(8), method="scrypt")
+
+
+class AccountError(Exception):
+    """A broken account rule; the message is meant for the user."""
+
+
+class LinkInvalid(AccountError):
+    pass
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user if the password fits an active account; the same work is done either way."""
+    user = get_user_by_email(email)
+    stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    password_ok = check_password_hash(stored, password)
+    if user is None or not user.active or not user.password_hash or not password_ok:
+        return None
+    return user
+
+
+def start_session(user: User) -> str:
+    token = secrets.token_urlsafe(32)
+    db.session.add(AuthSession(token_hash=hash_token(token), user=user))
+    db.session.flush()
+    log.info("session started for user %s", user.id)
+    return token
+
+
+def load_session_user(user_id: str, token: str | None) -> User | None:
+    """The user behind a live session, or None when it is unknown, revoked or timed out."""
+    if not token or not user_id.isdigit():
+        return None
+    row = db.session.execute(
+        select(AuthSession, User)
+        .join(User, AuthSession.user_id == User.id)
+        .where(AuthSession.token_hash == hash_token(token), User.id == int(user_id))
+    ).first()
+    if row is None:
+        return None
+    auth_session, user = row
+    now = utcnow()
+    config = current_app.config
+    if (
+        auth_session.revoked_at is not None
+        or not user.active
+        or now - auth_session.last_seen_at > config["SESSION_IDLE_TIMEOUT"]
+        or now - auth_session.created_at > config["SESSION_ABSOLUTE_TIMEOUT"]
+    ):
+        return None
+    if now - auth_session.last_seen_at > LAST_SEEN_RESOLUTION:
+        # Kept coarse so that most requests need no write for it.
+        db.session.execute(
+            update(AuthSession).where(AuthSession.id == auth_session.id).values(last_seen_at=now)
+        )
+    return user
+
+
+def revoke_session(token: str | None) -> None:
+    if token:
+        db.session.execute(
+            update(AuthSession)
+            .where(AuthSession.token_hash == hash_token(token), AuthSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
+
+
+def revoke_all_sessions(user: User) -> None:
+    db.session.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    log.info("all sessions revoked for user %s", user.id)
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(_("Passordet må ha minst %(count)d tegn.", count=MIN_PASSWORD_LENGTH))
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(_("Passordet kan ha høyst %(count)d tegn.", count=MAX_PASSWORD_LENGTH))
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password ends every session the account had, on every device."""
+    check_password_rules(password)
+    user.password_hash = hash_password(password)
+    revoke_all_sessions(user)
+    db.session.flush()
+
+
+def issue_link(purpose: TokenPurpose, email: str, user: User | None = None) -> str:
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        ActionToken(
+            token_hash=hash_token(token),
+            purpose=purpose,
+            user=user,
+            email=normalise_email(email),
+            expires_at=utcnow() + current_app.config["TOKEN_LIFETIME"],
+        )
+    )
+    db.session.flush()
+    return token
+
+
+def find_link(token: str, purposes: Iterable[TokenPurpose]) -> ActionToken:
+    """The live link for a token, or LinkInvalid saying why in words."""
+    link = db.session.scalar(select(ActionToken).where(ActionToken.token_hash == hash_token(token)))
+    if link is None or link.purpose not in set(purposes):
+        raise LinkInvalid(_("Lenken er ugyldig. Kontroller at du har kopiert hele lenken."))
+    if link.used_at is not None:
+        raise LinkInvalid(_("Lenken er allerede brukt. Hver lenke kan bare brukes én gang."))
+    if link.expires_at < utcnow():
+        raise LinkInvalid(_("Lenken er utløpt. Be om en ny."))
+    return link
+
+
+def use_link(link: ActionToken) -> None:
+    """Mark a link used; a second, concurrent use finds no row to update and is refused."""
+    result = db.session.execute(
+        update(ActionToken)
+        .where(ActionToken.id == link.id, ActionToken.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise LinkInvalid(_("Lenken er allerede brukt. Hver lenke kan bare brukes én gang."))
+
+
+def complete_link(token: str, password: str) -> User:
+    """Activation or password reset: set the password and spend the link."""
+    link = find_link(token, [TokenPurpose.INVITATION, TokenPurpose.PASSWORD_RESET])
+    user = link.user
+    if user is None or not user.active:
+        raise LinkInvalid(_("Kontoen er ikke aktiv. Kontakt den som inviterte deg."))
+    check_password_rules(password)
+    use_link(link)
+    set_password(user, password)
+    return user
+
+
+def create_user(
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    counties: Iterable[County] = (),
+    organisation: Organisation | None = None,
+    password: str | None = None,
+) -> User:
+    email = normalise_email(email)
+    if db.session.scalar(select(func.count()).select_from(User).where(User.email == email)):
+        raise AccountError(_("Det finnes allerede en konto med denne e-postadressen."))
+    user = User(email=email, name=name.strip(), role=role)
+    apply_scope(user, role, counties, organisation)
+    if password is not None:
+        check_password_rules(password)
+        user.password_hash = hash_password(password)
+    db.session.add(user)
+    db.session.flush()
+    log.info("user %s created with role %s", user.id, role.value)
+    return user
+
+
+def apply_scope(
+    user: User, role: Role, counties: Iterable[County], organisation: Organisation | None
+) -> None:
+    counties = list(counties)
+    if role is Role.COORDINATOR and not counties:
+        raise AccountError(_("En fylkeskoordinator må ha minst ett fylke."))
+    if role is Role.PARTNER and organisation is None:
+        raise AccountError(_("En praksisveileder må høre til en organisasjon."))
+    user.counties = counties if role is Role.COORDINATOR else []
+    user.organisation = organisation if role is Role.PARTNER else None
+
+
+def update_user(
+    user: User,
+    *,
+    name: str,
+    role: Role,
+    active: bool,
+    counties: Iterable[County],
+    organisation: Organisation | None,
+) -> None:
+    """Changing what someone may see, or closing the account, ends their sessions."""
+    old_scope = (user.role, user.active, user.county_ids, user.organisation_id)
+    user.name = name.strip()
+    user.role = role
+    user.active = active
+    apply_scope(user, role, counties, organisation)
+    db.session.flush()
+    if (user.role, user.active, user.county_ids, user.organisation_id) != old_scope:
+        revoke_all_sessions(user)
+
+
+def send_link_mail(user: User, token: str, purpose: TokenPurpose) -> None:
+    """E-mail a single-use link; needs a request context (the CLI makes one from PUBLIC_URL)."""
+    link = url_for("accounts.use_link", token=token, _external=True)
+    hours = int(current_app.config["TOKEN_LIFETIME"].total_seconds() // 3600)
+    if purpose is TokenPurpose.INVITATION:
+        subject = _("Du er invitert til mbtrain")
+        intro = _("Du er invitert til mbtrain, systemet for MB-opplæringen.")
+    else:
+        subject = _("Nytt passord i mbtrain")
+        intro = _("Noen (forhåpentligvis du) har bedt om nytt passord i mbtrain.")
+    body = render_template("accounts/mail/link.txt", user=user, link=link, intro=intro, hours=hours)
+    send_mail(user.email, subject, body)

@@ -1,0 +1,14 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField
+from wtforms.validators import NumberRange, Optional
+
+ID = [Optional(), NumberRange(min=1, max=2**31 - 1)]
+
+
+class AccessLogSearchForm(FlaskForm):
+    actor_user_id = IntegerField(_l("Hvem (bruker-id)"), validators=ID)
+    subject_user_id = IntegerField(_l("Hvem sine opplysninger (bruker-id)"), validators=ID)
+    subject_person_id = IntegerField(_l("Hvem sine opplysninger (person-id)"), validators=ID)
+    date_from = DateField(_l("Fra dato"), validators=[Optional()])
+    date_to = DateField(_l("Til dato"), validators=[Optional()])

@@ -1,0 +1,56 @@
+"""The access log (tilgangslogg): who looked at or changed whose personal data, and why.
+
+Rows are only ever added. Subjects are kept as plain ids, not foreign keys, so the log outlives
+the records it describes. Content is never stored.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mbtrain.database import utcnow
+from mbtrain.enums import LabelledEnum, _l
+from mbtrain.extensions import db
+
+
+class AccessAction(LabelledEnum):
+    VIEW = "VIEW", _l("Så på")
+    EXPORT = "EXPORT", _l("Eksporterte")
+    CREATE = "CREATE", _l("Registrerte")
+    UPDATE = "UPDATE", _l("Endret")
+
+
+class AccessLog(db.Model):
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_user_id: Mapped[int | None]
+    actor_role: Mapped[str] = mapped_column(String(20))
+    actor_scope: Mapped[str] = mapped_column(String(200))
+    subject_user_id: Mapped[int | None] = mapped_column(index=True)
+    subject_person_id: Mapped[int | None] = mapped_column(index=True)
+    action: Mapped[AccessAction]
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[int | None]
+    purpose: Mapped[str] = mapped_column(String(40))
+    ip: Mapped[str | None] = mapped_column(String(45))
+
+    __table_args__ = (Index("ix_access_log_at", "at"),)
+
+
+PURPOSES = {
+    "ADMIN": _l("Forvaltning av brukere og systemet"),
+    "COHORT_ADMIN": _l("Oppfølging av kurset"),
+    "INTAKE": _l("Opptak"),
+    "PLACEMENT": _l("Praksisoppfølging"),
+    "CERTIFICATE": _l("Kursbevis"),
+    "OWN_DATA": _l("Egne opplysninger"),
+}
+
+OBJECT_TYPES = {
+    "user": _l("Brukerkonto"),
+    "user_list": _l("Brukerliste"),
+    "outbox_message": _l("E-post"),
+}

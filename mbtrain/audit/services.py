@@ -1,0 +1,52 @@
+"""Writing the access log. Every view that shows or changes a person's data calls record_access.
+
+The row joins the request's transaction: if the change fails, no row; if the row cannot be
+written, the change is rolled back with it.
+"""
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from mbtrain.audit.models import AccessAction, AccessLog
+from mbtrain.extensions import db
+from mbtrain.policy import describe_scope
+
+
+class AccessLogIsAppendOnly(RuntimeError):
+    pass
+
+
+def record_access(
+    action: AccessAction,
+    *,
+    object_type: str,
+    object_id: int | None,
+    purpose: str,
+    subject_user_id: int | None = None,
+    subject_person_id: int | None = None,
+) -> AccessLog:
+    actor = current_user
+    row = AccessLog(
+        actor_user_id=actor.id if actor.is_authenticated else None,
+        actor_role=actor.role.value if actor.is_authenticated else "ANONYMOUS",
+        actor_scope=describe_scope(actor) if actor.is_authenticated else "-",
+        subject_user_id=subject_user_id,
+        subject_person_id=subject_person_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        purpose=purpose,
+        ip=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes_to_log_rows(session: Session, flush_context, instances) -> None:
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, AccessLog):
+            raise AccessLogIsAppendOnly("access log rows are never changed or deleted")

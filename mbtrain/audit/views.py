@@ -1,0 +1,62 @@
+from datetime import datetime, time
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from mbtrain.accounts.models import Role
+from mbtrain.audit.forms import AccessLogSearchForm
+from mbtrain.audit.models import OBJECT_TYPES, PURPOSES, AccessLog
+from mbtrain.extensions import db
+from mbtrain.i18n import TIMEZONE
+
+bp = Blueprint("audit", __name__)
+
+PAGE_SIZE = 200
+
+
+@bp.get("/admin/tilgangslogg")
+def search():
+    form = AccessLogSearchForm(request.args, meta={"csrf": False})
+    query = select(AccessLog).order_by(AccessLog.id.desc()).limit(PAGE_SIZE)
+    if form.validate():
+        if form.actor_user_id.data:
+            query = query.where(AccessLog.actor_user_id == form.actor_user_id.data)
+        if form.subject_user_id.data:
+            query = query.where(AccessLog.subject_user_id == form.subject_user_id.data)
+        if form.subject_person_id.data:
+            query = query.where(AccessLog.subject_person_id == form.subject_person_id.data)
+        if form.date_from.data:
+            start = datetime.combine(form.date_from.data, time.min, TIMEZONE)
+            query = query.where(AccessLog.at >= start)
+        if form.date_to.data:
+            end = datetime.combine(form.date_to.data, time.max, TIMEZONE)
+            query = query.where(AccessLog.at <= end)
+    rows = db.session.scalars(query).all()
+    return render_template("audit/search.html", form=form, rows=rows)
+
+
+@bp.get("/meg/innsyn")
+def my_access_log():
+    """«Hvem har sett opplysningene mine»: the trainee's own view of the access log."""
+    rows = db.session.scalars(
+        select(AccessLog)
+        .where(AccessLog.subject_user_id == current_user.id)
+        .order_by(AccessLog.id.desc())
+    ).all()
+    return render_template("audit/my_access_log.html", rows=rows)
+
+
+@bp.app_template_global()
+def purpose_label(code: str) -> str:
+    return str(PURPOSES.get(code, code))
+
+
+@bp.app_template_global()
+def object_label(code: str) -> str:
+    return str(OBJECT_TYPES.get(code, code))
+
+
+@bp.app_template_global()
+def role_label(code: str) -> str:
+    return Role[code].label if code in Role.__members__ else code

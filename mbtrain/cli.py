@@ -1,0 +1,136 @@
+"""The ``mbtrain`` command: Flask's CLI with the app's own commands added.
+
+``mbtrain db upgrade`` (Flask-Migrate), ``mbtrain demo``, ``mbtrain serve``,
+``mbtrain create-user`` and the curriculum commands.
+"""
+
+import logging
+import os
+import secrets
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from mbtrain import create_app
+from mbtrain.accounts import services as accounts
+from mbtrain.accounts.models import Role, TokenPurpose
+from mbtrain.extensions import db
+from mbtrain.organisations.models import County, Organisation
+
+log = logging.getLogger(__name__)
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def main() -> None:
+    """mbtrain: running the MB-opplæring."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve_command(host: str, port: int, workers: int) -> None:
+    """Serve the app with gunicorn (as in production)."""
+    serve(host, port, workers)
+
+
+def serve(host: str, port: int, workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+
+        def load(self):
+            return create_app()
+
+    Server().run()
+
+
+@main.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the demo database and keys live (default: MBTRAIN_DATA_DIR).",
+)
+@click.option("--reset", is_flag=True, help="Start again from an empty database.")
+@click.option("--no-serve", is_flag=True, help="Only build the demo data.")
+def demo_command(host: str, port: int, data_dir: Path | None, reset: bool, no_serve: bool) -> None:
+    """Build a database with realistic synthetic demo data and serve it."""
+    from mbtrain import demo
+
+    if data_dir is not None:
+        os.environ["MBTRAIN_DATA_DIR"] = str(data_dir.resolve())
+    app = create_app()
+    if app.config["ENV_NAME"] == "production":
+        raise click.ClickException("The demo is not for production.")
+    with app.app_context():
+        if reset:
+            demo.reset_database()
+        upgrade()
+        logins = demo.ensure_demo_data()
+        db.session.commit()
+    click.echo(demo.describe(logins, f"http://{host}:{port}/", app.config["DATA_DIR"]))
+    if not no_serve:
+        serve(host, port, workers=2)
+
+
+@main.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value.lower() for r in Role]))
+@click.option("--county", "county_codes", multiple=True, help="County code, e.g. 46 (repeatable).")
+@click.option("--organisation", "orgnr", help="Organisation number of a partner's organisation.")
+@click.option("--password", help="Set a password now instead of sending an invitation link.")
+@with_appcontext
+def create_user_command(email, name, role, county_codes, orgnr, password) -> None:
+    """Create an account; without --password an invitation link is sent."""
+    counties = db.session.scalars(select(County).where(County.code.in_(county_codes))).all()
+    if len(counties) != len(set(county_codes)):
+        raise click.ClickException("Unknown county code. Codes: " + _county_codes())
+    organisation = None
+    if orgnr:
+        organisation = db.session.scalar(
+            select(Organisation).where(Organisation.orgnr == orgnr.replace(" ", ""))
+        )
+        if organisation is None:
+            raise click.ClickException(f"No organisation with orgnr {orgnr}.")
+    try:
+        user = accounts.create_user(
+            email=email,
+            name=name,
+            role=Role(role.upper()),
+            counties=counties,
+            organisation=organisation,
+            password=password,
+        )
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    if password is None:
+        token = accounts.issue_link(TokenPurpose.INVITATION, user.email, user)
+        base_url = current_app.config["PUBLIC_URL"] or "http://127.0.0.1:5000"
+        with current_app.test_request_context(base_url=base_url):
+            accounts.send_link_mail(user, token, TokenPurpose.INVITATION)
+        click.echo(f"Invitation sent to {user.email} (see the outbox without SMTP).")
+    db.session.commit()
+    click.echo(f"Created {user.role.value.lower()} {user.email}.")
+
+
+def _county_codes() -> str:
+    return ", ".join(f"{c.code} {c.name}" for c in db.session.scalars(select(County)))
+
+
+@main.command("generate-secret-key")
+def generate_secret_key() -> None:
+    """Print a random value for MBTRAIN_SECRET_KEY."""
+    click.echo(secrets.token_urlsafe(48))

@@ -1,0 +1,102 @@
+"""Settings, read once from the environment when the app is created.
+
+Every setting has an ``MBTRAIN_`` variable. Development gets safe local defaults (SQLite in the
+data directory, a secret key generated once and kept there); production refuses to start
+without what it needs instead of falling back to something insecure.
+"""
+
+import os
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+WEAK_KEYS = {"", "dev", "secret", "changeme", "change-me", "development", "test"}
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the message says what to set."""
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "mbtrain"
+
+
+def database_url(raw: str | None, data_dir: Path) -> str:
+    if not raw:
+        return f"sqlite:///{data_dir / 'mbtrain.sqlite3'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw.removeprefix(prefix)
+    return raw
+
+
+def _env_bool(env: Mapping[str, str], name: str, default: bool = False) -> bool:
+    value = env.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_minutes(env: Mapping[str, str], name: str, default: int) -> timedelta:
+    return timedelta(minutes=int(env.get(name, default)))
+
+
+def _dev_secret_key(data_dir: Path) -> str:
+    """Generate the development key once and keep it, so restarts keep people logged in."""
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    env = os.environ if env is None else env
+    production = env.get("MBTRAIN_ENV", "development") == "production"
+    data_dir = Path(env.get("MBTRAIN_DATA_DIR") or default_data_dir())
+    secret_key = env.get("MBTRAIN_SECRET_KEY") or ("" if production else None)
+    return {
+        "ENV_NAME": "production" if production else "development",
+        "DEBUG": _env_bool(env, "MBTRAIN_DEBUG"),
+        "DATA_DIR": data_dir,
+        "SECRET_KEY": secret_key if secret_key is not None else _dev_secret_key(data_dir),
+        "SQLALCHEMY_DATABASE_URI": database_url(env.get("MBTRAIN_DATABASE_URL"), data_dir),
+        "SMTP_URL": env.get("MBTRAIN_SMTP_URL", ""),
+        "MAIL_SENDER": env.get("MBTRAIN_MAIL_SENDER", "mbtrain <ikke-svar@mbtrain.local>"),
+        "PUBLIC_URL": env.get("MBTRAIN_PUBLIC_URL", ""),
+        "RATELIMIT_STORAGE_URI": env.get("MBTRAIN_RATELIMIT_STORAGE_URL", "memory://"),
+        "SESSION_IDLE_TIMEOUT": _env_minutes(env, "MBTRAIN_SESSION_IDLE_MINUTES", 30),
+        "SESSION_ABSOLUTE_TIMEOUT": _env_minutes(env, "MBTRAIN_SESSION_ABSOLUTE_MINUTES", 12 * 60),
+        "TOKEN_LIFETIME": timedelta(hours=int(env.get("MBTRAIN_TOKEN_HOURS", 72))),
+        "MAX_CONTENT_LENGTH": int(env.get("MBTRAIN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
+        "SESSION_COOKIE_NAME": "__Host-mbtrain" if production else "mbtrain",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+    }
+
+
+def check_production(config: Mapping[str, Any]) -> None:
+    """Refuse to run production with settings that would expose the people in it."""
+    if config["ENV_NAME"] != "production":
+        return
+    key = config.get("SECRET_KEY") or ""
+    if key.lower() in WEAK_KEYS or len(key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"MBTRAIN_SECRET_KEY must be set to a random value of at least "
+            f"{MIN_SECRET_KEY_LENGTH} characters in production "
+            f'(python -c "import secrets; print(secrets.token_urlsafe(48))").'
+        )
+    if config.get("DEBUG"):
+        raise ConfigError("MBTRAIN_DEBUG must be off in production.")
+    if config.get("RATELIMIT_STORAGE_URI", "memory://").startswith("memory://"):
+        raise ConfigError(
+            "MBTRAIN_RATELIMIT_STORAGE_URL must point to Redis in production "
+            "(several workers must share the login throttle), e.g. redis://127.0.0.1:6379/0."
+        )

@@ -1,0 +1,18 @@
+"""Form pieces shared by every area: the optimistic-lock field and common messages."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField
+from wtforms.validators import InputRequired
+
+REQUIRED = _l("Dette feltet må fylles ut.")
+
+
+class VersionField(HiddenField):
+    """Carries the version a form was opened on, so a stale save is caught (409)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validators=[InputRequired()], **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.data = int(self.data) if self.data and str(self.data).isdigit() else None

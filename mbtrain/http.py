@@ -1,0 +1,74 @@
+"""What every response carries: security headers, caching rules and the error pages."""
+
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from mbtrain.extensions import db
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+ERROR_PAGES = (400, 403, 404, 405, 409, 413, 429, 500)
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: no scheme, no host, no protocol-relative or backslash tricks."""
+    if not target or "\\" in target or any(ord(ch) < 32 for ch in target):
+        return url_for("home.index")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return url_for("home.index")
+    return target
+
+
+def add_security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Referrer-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.is_secure or _is_production():
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if current_user.is_authenticated or "Set-Cookie" in headers:
+        headers["Cache-Control"] = "no-store"
+        headers["Pragma"] = "no-cache"
+    return response
+
+
+def _is_production() -> bool:
+    return current_app.config["ENV_NAME"] == "production"
+
+
+def render_error(error: HTTPException) -> tuple[str, int]:
+    db.session.rollback()
+    code = error.code or 500
+    if code not in ERROR_PAGES:
+        code = 400 if code < 500 else 500
+    return render_template(f"errors/{code}.html", error=error), code
+
+
+def render_csrf_error(error: CSRFError) -> tuple[str, int]:
+    db.session.rollback()
+    return render_template("errors/400.html", error=error, csrf=True), 400
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(add_security_headers)
+    app.register_error_handler(CSRFError, render_csrf_error)
+    # Unhandled exceptions arrive here as InternalServerError (500), with nothing committed.
+    app.register_error_handler(HTTPException, render_error)

@@ -1,0 +1,51 @@
+"""Language and Norwegian date formats.
+
+The interface is written in Norwegian bokmål (the message ids are bokmål); English comes from
+the catalog in mbtrain/translations. The choice is the user's saved language, else a cookie.
+"""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, has_request_context, request
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+
+from mbtrain.extensions import babel
+
+LANGUAGES = {"nb": "Norsk (bokmål)", "en": "English"}
+DEFAULT_LANGUAGE = "nb"
+LANGUAGE_COOKIE = "mbtrain_lang"
+TIMEZONE = ZoneInfo("Europe/Oslo")
+
+
+def select_locale() -> str:
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
+    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def _date_pattern() -> str:
+    return "dd.MM.yyyy" if get_locale().language == "nb" else "d MMM yyyy"
+
+
+def norwegian_date(value: date | None) -> str:
+    """23.11.2026, as Norwegians write it; 23 Nov 2026 in English."""
+    return format_date(value, _date_pattern()) if value else ""
+
+
+def norwegian_datetime(value: datetime | None) -> str:
+    """A timestamp shown in Norwegian time: 23.11.2026 14:05."""
+    return format_datetime(value, _date_pattern() + " HH:mm") if value else ""
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Oslo")
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters["date"] = norwegian_date
+    app.jinja_env.filters["datetime"] = norwegian_datetime
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, get_locale=get_locale)

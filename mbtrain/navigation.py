@@ -1,0 +1,17 @@
+"""The main menu: each role sees the pages its policy lets it open."""
+
+from flask_babel import lazy_gettext as _l
+
+from mbtrain.policy import can
+
+MENU = (
+    ("organisations.organisation_list", _l("Organisasjoner")),
+    ("accounts.user_list", _l("Brukere")),
+    ("audit.search", _l("Tilgangslogg")),
+    ("audit.my_access_log", _l("Hvem har sett opplysningene mine")),
+    ("mail.outbox", _l("Utboks")),
+)
+
+
+def nav_links() -> list[tuple[str, str]]:
+    return [(endpoint, str(label)) for endpoint, label in MENU if can(endpoint)]

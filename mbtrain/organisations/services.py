@@ -1,0 +1,75 @@
+"""The register of organisations: orgnr validated and stored compact."""
+
+import logging
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from stdnum.exceptions import ValidationError
+from stdnum.no import orgnr as stdnum_orgnr
+
+from mbtrain.extensions import db
+from mbtrain.organisations.models import County, Organisation, OrganisationType
+
+log = logging.getLogger(__name__)
+
+
+class OrganisationError(Exception):
+    """A broken rule about an organisation; the message is meant for the user."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def clean_orgnr(raw: str) -> str:
+    """The compact 9-digit number, or OrganisationError explaining what is wrong."""
+    try:
+        return stdnum_orgnr.validate(raw)
+    except ValidationError as error:
+        raise OrganisationError(
+            _(
+                "Organisasjonsnummeret er ikke gyldig: "
+                "det skal ha 9 siffer og riktig kontrollsiffer."
+            ),
+            field="orgnr",
+        ) from error
+
+
+def save_organisation(
+    organisation: Organisation | None,
+    *,
+    name: str,
+    orgnr: str,
+    type: OrganisationType,
+    parent: Organisation | None,
+    county: County | None,
+) -> Organisation:
+    compact = clean_orgnr(orgnr)
+    clash = db.session.scalar(select(Organisation).where(Organisation.orgnr == compact))
+    if clash is not None and clash is not organisation:
+        raise OrganisationError(
+            _("Organisasjonsnummeret er allerede registrert på %(name)s.", name=clash.name),
+            field="orgnr",
+        )
+    if organisation is None:
+        organisation = Organisation()
+        db.session.add(organisation)
+    if parent is not None and _would_cycle(organisation, parent):
+        raise OrganisationError(_("En organisasjon kan ikke ligge under seg selv."), field="parent")
+    organisation.name = name.strip()
+    organisation.orgnr = compact
+    organisation.type = type
+    organisation.parent = parent
+    organisation.county = county
+    db.session.flush()
+    log.info("organisation %s saved", organisation.id)
+    return organisation
+
+
+def _would_cycle(organisation: Organisation, parent: Organisation) -> bool:
+    node: Organisation | None = parent
+    while node is not None:
+        if node is organisation:
+            return True
+        node = node.parent
+    return False

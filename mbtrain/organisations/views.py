@@ -1,0 +1,105 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from mbtrain.concurrency import StaleEdit, check_version
+from mbtrain.extensions import db
+from mbtrain.organisations import services
+from mbtrain.organisations.forms import EditOrganisationForm, OrganisationForm
+from mbtrain.organisations.models import County, Organisation, OrganisationType
+from mbtrain.policy import may_manage_county
+
+bp = Blueprint("organisations", __name__, url_prefix="/organisasjoner")
+
+
+def _fill_choices(form: OrganisationForm, editing: Organisation | None = None) -> None:
+    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+    counties = db.session.scalars(select(County).order_by(County.name)).all()
+    form.parent.choices = [(0, _("Ingen"))] + [
+        (org.id, org.name) for org in organisations if org is not editing
+    ]
+    form.county.choices = [(0, _("Ikke knyttet til ett fylke"))] + [
+        (county.id, county.name)
+        for county in counties
+        if may_manage_county(current_user, county.id)
+    ]
+
+
+def _save(form: OrganisationForm, organisation: Organisation | None) -> Organisation:
+    county_id = form.county.data or None
+    if not may_manage_county(current_user, county_id):
+        raise services.OrganisationError(_("Velg et av dine fylker."), field="county")
+    return services.save_organisation(
+        organisation,
+        name=form.name.data,
+        orgnr=form.orgnr.data,
+        type=OrganisationType(form.type.data),
+        parent=db.session.get(Organisation, form.parent.data or 0),
+        county=db.session.get(County, county_id or 0),
+    )
+
+
+def _show_error(form: OrganisationForm, error: services.OrganisationError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    (field.errors if field is not None else form.form_errors).append(str(error))
+
+
+@bp.get("/")
+def organisation_list():
+    organisations = db.session.scalars(
+        select(Organisation)
+        .options(selectinload(Organisation.parent), selectinload(Organisation.county))
+        .order_by(Organisation.name)
+    ).all()
+    return render_template("organisations/list.html", organisations=organisations)
+
+
+@bp.route("/ny", methods=["GET", "POST"])
+def create_organisation():
+    form = OrganisationForm()
+    _fill_choices(form)
+    if form.validate_on_submit():
+        try:
+            organisation = _save(form, None)
+        except services.OrganisationError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s er registrert.", name=organisation.name), "success")
+            return redirect(url_for("organisations.organisation_list"))
+    return render_template("organisations/form.html", form=form, organisation=None)
+
+
+@bp.route("/<int:organisation_id>", methods=["GET", "POST"])
+def edit_organisation(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    if not may_manage_county(current_user, organisation.county_id):
+        abort(404)
+    form = EditOrganisationForm(obj=organisation, type=organisation.type.value)
+    _fill_choices(form, editing=organisation)
+    if request.method == "GET":
+        form.orgnr.data = organisation.orgnr_display
+        form.parent.data = organisation.parent_id or 0
+        form.county.data = organisation.county_id or 0
+    status = 200
+    if form.validate_on_submit():
+        try:
+            check_version(organisation.version, form.version.data)
+            _save(form, organisation)
+        except (StaleEdit, services.OrganisationError) as error:
+            db.session.rollback()
+            if isinstance(error, StaleEdit):
+                form.form_errors.append(str(error))
+                form.version.data, status = organisation.version, 409
+            else:
+                _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Endringene er lagret."), "success")
+            return redirect(url_for("organisations.organisation_list"))
+    return render_template(
+        "organisations/form.html", form=form, organisation=organisation, conflict=status == 409
+    ), status

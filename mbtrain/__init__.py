@@ -9,7 +9,7 @@ from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
 
 from mbtrain import http, i18n, navigation, policy
-from mbtrain.config import check_production, load_settings
+from mbtrain.config import check_production, ensure_secret_key, load_settings
 from mbtrain.extensions import csrf, db, limiter, login_manager, migrate
 from mbtrain.resources import resource_dir
 
@@ -20,6 +20,14 @@ MODELS = (
     "mbtrain.audit.models",
     "mbtrain.mail.models",
     "mbtrain.curriculum.models",
+    "mbtrain.people.models",
+    "mbtrain.cohorts.models",
+    "mbtrain.enrolments.models",
+    "mbtrain.idempotency",
+    "mbtrain.schedule.models",
+    "mbtrain.attendance.models",
+    "mbtrain.assessments.models",
+    "mbtrain.placements.models",
 )
 BLUEPRINTS = (
     "mbtrain.home.views",
@@ -27,6 +35,9 @@ BLUEPRINTS = (
     "mbtrain.organisations.views",
     "mbtrain.mail.views",
     "mbtrain.audit.views",
+    "mbtrain.curriculum.views",
+    "mbtrain.cohorts.views",
+    "mbtrain.enrolments.views",
 )
 
 
@@ -38,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.update(load_settings())
     app.config.update(config or {})
+    ensure_secret_key(app.config)
     check_production(app.config)
 
     db.init_app(app)

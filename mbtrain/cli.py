@@ -18,6 +18,8 @@ from sqlalchemy import select
 from mbtrain import create_app
 from mbtrain.accounts import services as accounts
 from mbtrain.accounts.models import Role, TokenPurpose
+from mbtrain.curriculum import loader as curriculum_loader
+from mbtrain.curriculum import services as curriculum
 from mbtrain.extensions import db
 from mbtrain.organisations.models import County, Organisation
 
@@ -27,7 +29,7 @@ log = logging.getLogger(__name__)
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
 def main() -> None:
     """mbtrain: running the MB-opplæring."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
 @main.command("serve")
@@ -80,7 +82,8 @@ def demo_command(host: str, port: int, data_dir: Path | None, reset: bool, no_se
         upgrade()
         logins = demo.ensure_demo_data()
         db.session.commit()
-    click.echo(demo.describe(logins, f"http://{host}:{port}/", app.config["DATA_DIR"]))
+    url = f"http://{host}:{port}/"
+    click.echo(demo.describe(logins, url, app.config["DATA_DIR"], serving=not no_serve))
     if not no_serve:
         serve(host, port, workers=2)
 
@@ -134,3 +137,116 @@ def _county_codes() -> str:
 def generate_secret_key() -> None:
     """Print a random value for MBTRAIN_SECRET_KEY."""
     click.echo(secrets.token_urlsafe(48))
+
+
+@main.group("translations")
+def translations_group() -> None:
+    """The English catalog (needs a source checkout)."""
+
+
+@translations_group.command("update", with_appcontext=False)
+def translations_update() -> None:
+    """Extract the messages, update the English .po and compile the .mo."""
+    from mbtrain import translations
+
+    try:
+        report = translations.update_catalog()
+    except translations.NoSourceCheckout as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{translations.PO_FILE}: {report.messages} messages.")
+    if report.untranslated:
+        click.echo(f"{len(report.untranslated)} still need an English translation:")
+        for message in report.untranslated:
+            click.echo(f"  {message}")
+
+
+@main.command("progress-statuses")
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day to progress to (default: today in Norway).",
+)
+@with_appcontext
+def progress_statuses_command(on) -> None:
+    """Move statuses that follow from the calendar (run nightly, e.g. from a systemd timer)."""
+    from mbtrain.enrolments.progression import progress_statuses
+    from mbtrain.i18n import today
+
+    day = on.date() if on else today()
+    changes = progress_statuses(day)
+    db.session.commit()
+    if not changes:
+        click.echo(f"{day:%d.%m.%Y}: nothing to change.")
+    for kind, count in sorted(changes.items()):
+        click.echo(f"{day:%d.%m.%Y}: {kind}: {count}")
+
+
+@main.group("curriculum")
+def curriculum_group() -> None:
+    """Check and import the curriculum files (curriculum/*.toml)."""
+
+
+curriculum_files = click.argument(
+    "files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+
+
+@curriculum_group.command("validate", with_appcontext=False)
+@curriculum_files
+def curriculum_validate(files: tuple[Path, ...]) -> None:
+    """Check curriculum files (default: the shipped ones).
+
+    Every problem is listed, naming the file and the entry; the exit code is 1 if any.
+    """
+    paths = list(files) or curriculum_loader.shipped_paths()
+    failed = 0
+    for path in paths:
+        try:
+            parsed = curriculum_loader.load_file(path)
+        except curriculum_loader.CurriculumError as error:
+            failed += 1
+            click.echo("\n".join(error.problems), err=True)
+        else:
+            click.echo(
+                f"{path.name}: {parsed.code} {parsed.version} is valid "
+                f"({len(parsed.modules)} modules, {parsed.hours():g} hours)"
+            )
+    if not paths:
+        raise click.ClickException("No curriculum files found.")
+    if failed:
+        raise click.ClickException(f"{failed} of {len(paths)} curriculum files have problems.")
+
+
+@curriculum_group.command("import")
+@curriculum_files
+def curriculum_import(files: tuple[Path, ...]) -> None:
+    """Import curriculum files (default: the shipped ones).
+
+    A version already imported with the same content is left as it is; one with other content
+    is refused, and then nothing is imported.
+    """
+    try:
+        parsed = (
+            curriculum_loader.load_files(files) if files else curriculum_loader.shipped_curricula()
+        )
+    except curriculum_loader.CurriculumError as error:
+        click.echo("\n".join(error.problems), err=True)
+        raise click.ClickException("Nothing was imported: the files have problems.") from error
+    refused = 0
+    for one in parsed:
+        try:
+            imported = curriculum.import_curriculum(one)
+        except curriculum.CurriculumChanged as error:
+            refused += 1
+            click.echo(f"refused    {one.code} {one.version}: {error}", err=True)
+            for line in curriculum.describe_diff(error.diff):
+                click.echo(f"           {line}", err=True)
+        else:
+            outcome = "imported" if imported.created else "unchanged"
+            click.echo(f"{outcome:<10} {one.code} {one.version}")
+    if refused:
+        db.session.rollback()
+        raise click.ClickException("Nothing was imported.")
+    db.session.commit()

@@ -49,22 +49,28 @@ def _dev_secret_key(data_dir: Path) -> str:
     """Generate the development key once and keep it, so restarts keep people logged in."""
     path = data_dir / "secret_key"
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
+        # Private from the start: the directory also holds the SQLite database.
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.touch(mode=0o600)
         path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
     return path.read_text().strip()
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     env = os.environ if env is None else env
-    production = env.get("MBTRAIN_ENV", "development") == "production"
+    env_name = env.get("MBTRAIN_ENV", "development")
+    if env_name not in {"development", "production"}:
+        # A typo must not quietly turn off what production insists on.
+        raise ConfigError(f"MBTRAIN_ENV must be development or production, not {env_name!r}.")
+    production = env_name == "production"
     data_dir = Path(env.get("MBTRAIN_DATA_DIR") or default_data_dir())
-    secret_key = env.get("MBTRAIN_SECRET_KEY") or ("" if production else None)
     return {
         "ENV_NAME": "production" if production else "development",
-        "DEBUG": _env_bool(env, "MBTRAIN_DEBUG"),
+        # `mbtrain run --debug` sets FLASK_DEBUG, which starts Werkzeug's debugger console.
+        "DEBUG": _env_bool(env, "MBTRAIN_DEBUG") or _env_bool(env, "FLASK_DEBUG"),
         "DATA_DIR": data_dir,
-        "SECRET_KEY": secret_key if secret_key is not None else _dev_secret_key(data_dir),
+        # Empty in development means "generate one" (see ensure_secret_key); never in production.
+        "SECRET_KEY": env.get("MBTRAIN_SECRET_KEY", ""),
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("MBTRAIN_DATABASE_URL"), data_dir),
         "SMTP_URL": env.get("MBTRAIN_SMTP_URL", ""),
         "MAIL_SENDER": env.get("MBTRAIN_MAIL_SENDER", "mbtrain <ikke-svar@mbtrain.local>"),
@@ -82,6 +88,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> dict[str, Any]:
     }
 
 
+def ensure_secret_key(config: dict[str, Any]) -> None:
+    """In development, a missing key is generated once and kept in the data directory."""
+    if not config.get("SECRET_KEY") and config["ENV_NAME"] == "development":
+        config["SECRET_KEY"] = _dev_secret_key(Path(config["DATA_DIR"]))
+
+
 def check_production(config: Mapping[str, Any]) -> None:
     """Refuse to run production with settings that would expose the people in it."""
     if config["ENV_NAME"] != "production":
@@ -94,7 +106,14 @@ def check_production(config: Mapping[str, Any]) -> None:
             f'(python -c "import secrets; print(secrets.token_urlsafe(48))").'
         )
     if config.get("DEBUG"):
-        raise ConfigError("MBTRAIN_DEBUG must be off in production.")
+        raise ConfigError(
+            "Debug mode (MBTRAIN_DEBUG, FLASK_DEBUG, --debug) must be off in production."
+        )
+    if not config.get("PUBLIC_URL", "").startswith("https://"):
+        raise ConfigError(
+            "MBTRAIN_PUBLIC_URL must be the https:// address people open the app on "
+            "(links in e-mail are built from it, never from the request's Host header)."
+        )
     if config.get("RATELIMIT_STORAGE_URI", "memory://").startswith("memory://"):
         raise ConfigError(
             "MBTRAIN_RATELIMIT_STORAGE_URL must point to Redis in production "

@@ -3,6 +3,7 @@
 import enum
 
 from flask_babel import lazy_gettext
+from wtforms.fields.choices import SelectChoice
 
 
 class LabelledEnum(enum.Enum):
@@ -19,8 +20,9 @@ class LabelledEnum(enum.Enum):
         return str(self._label)
 
     @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        return [(member.value, member.label) for member in cls]
+    def choices(cls) -> list[SelectChoice]:
+        # The lazy label, so that a form declared at import time still shows the user's language.
+        return [SelectChoice(member.value, member._label) for member in cls]
 
     def __str__(self) -> str:
         return self.label

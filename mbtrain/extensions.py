@@ -10,7 +10,9 @@ from flask_wtf import CSRFProtect
 
 from mbtrain.database import Base
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay loaded after commit: a view that commits its access-log row and then renders
+# should not reload everything it already has.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -1,7 +1,11 @@
 """Form pieces shared by every area: the optimistic-lock field and common messages."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 REQUIRED = _l("Dette feltet må fylles ut.")
@@ -16,3 +20,8 @@ class VersionField(HiddenField):
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         self.data = int(self.data) if self.data and str(self.data).isdigit() else None
+
+
+def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """Select options from (value, label) pairs, in the form WTForms 3.3+ expects."""
+    return [SelectChoice(value, label) for value, label in pairs]

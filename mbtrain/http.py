@@ -35,6 +35,15 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+def public_url(endpoint: str, **values) -> str:
+    """An absolute link for e-mail, on MBTRAIN_PUBLIC_URL: never on the Host header of the
+    request that asked for it, or anyone could have a victim's reset link sent their way."""
+    base = current_app.config["PUBLIC_URL"]
+    if not base:
+        return url_for(endpoint, _external=True, **values)  # development only (see config)
+    return base.rstrip("/") + url_for(endpoint, **values).removeprefix(request.script_root)
+
+
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
     headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY

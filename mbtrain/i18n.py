@@ -19,6 +19,11 @@ LANGUAGE_COOKIE = "mbtrain_lang"
 TIMEZONE = ZoneInfo("Europe/Oslo")
 
 
+def today() -> date:
+    """Today's date in Norway, whatever the server's clock zone."""
+    return datetime.now(TIMEZONE).date()
+
+
 def select_locale() -> str:
     if not has_request_context():
         return DEFAULT_LANGUAGE

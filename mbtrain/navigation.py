@@ -5,6 +5,9 @@ from flask_babel import lazy_gettext as _l
 from mbtrain.policy import can
 
 MENU = (
+    ("cohorts.cohort_list", _l("Kurs")),
+    ("enrolments.my_enrolment", _l("Mitt kurs")),
+    ("curriculum.curriculum_list", _l("Læreplaner")),
     ("organisations.organisation_list", _l("Organisasjoner")),
     ("accounts.user_list", _l("Brukere")),
     ("audit.search", _l("Tilgangslogg")),

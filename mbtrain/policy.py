@@ -9,8 +9,10 @@ A route missing from the table is refused for everyone, and a test fails on it.
 from dataclasses import dataclass
 
 from flask_login import current_user
+from sqlalchemy import ColumnElement, false, select, true
 
 from mbtrain.accounts.models import Role, User
+from mbtrain.cohorts.models import Cohort, cohort_instructor
 
 
 @dataclass(frozen=True)
@@ -47,10 +49,28 @@ POLICY: dict[str, Rule] = {
     "organisations.organisation_list": allow(ADMIN, COORDINATOR),
     "organisations.create_organisation": allow(ADMIN, COORDINATOR),
     "organisations.edit_organisation": allow(ADMIN, COORDINATOR),
+    "curriculum.curriculum_list": allow(ADMIN, COORDINATOR, INSTRUCTOR),
+    "curriculum.curriculum_version": allow(ADMIN, COORDINATOR, INSTRUCTOR),
+    "curriculum.compare_versions": allow(ADMIN, COORDINATOR, INSTRUCTOR),
     "mail.outbox": allow(ADMIN, personal_data=True),
     "mail.outbox_message": allow(ADMIN, personal_data=True),
     "audit.search": allow(ADMIN, personal_data=True),
     "audit.my_access_log": allow(TRAINEE, personal_data=True),
+    "cohorts.cohort_list": allow(ADMIN, COORDINATOR, INSTRUCTOR),
+    "cohorts.create_cohort": allow(ADMIN, COORDINATOR),
+    "cohorts.edit_cohort": allow(ADMIN, COORDINATOR),
+    "cohorts.cohort_overview": allow(ADMIN, COORDINATOR, INSTRUCTOR, personal_data=True),
+    "cohorts.add_closed_period": allow(ADMIN, COORDINATOR),
+    "cohorts.remove_closed_period": allow(ADMIN, COORDINATOR),
+    "cohorts.cancel_cohort": allow(ADMIN, COORDINATOR, personal_data=True),
+    "enrolments.application_queue": allow(ADMIN, COORDINATOR, personal_data=True),
+    "enrolments.register_application": allow(ADMIN, COORDINATOR, personal_data=True),
+    "enrolments.enrolment_detail": allow(ADMIN, COORDINATOR, INSTRUCTOR, personal_data=True),
+    "enrolments.assess": allow(ADMIN, COORDINATOR, personal_data=True),
+    "enrolments.decide": allow(ADMIN, COORDINATOR, personal_data=True),
+    "enrolments.change_status": allow(ADMIN, COORDINATOR, personal_data=True),
+    "enrolments.offer_next_place": allow(ADMIN, COORDINATOR, personal_data=True),
+    "enrolments.my_enrolment": allow(TRAINEE, personal_data=True),
 }
 
 
@@ -79,6 +99,22 @@ def may_manage_county(user: User, county_id: int | None) -> bool:
     return user.role is Role.COORDINATOR and county_id in user.county_ids
 
 
+def visible_cohorts(user: User) -> ColumnElement[bool]:
+    """SQL condition for the cohorts a user may see: county, teaching, or everything."""
+    match user.role:
+        case Role.ADMIN:
+            return true()
+        case Role.COORDINATOR:
+            return Cohort.county_id.in_(user.county_ids)
+        case Role.INSTRUCTOR:
+            taught = select(cohort_instructor.c.cohort_id).where(
+                cohort_instructor.c.user_id == user.id
+            )
+            return Cohort.id.in_(taught)
+        case _:
+            return false()
+
+
 def describe_scope(user: User) -> str:
     """The actor's scope in words, as the access log keeps it."""
     match user.role:
@@ -88,5 +124,9 @@ def describe_scope(user: User) -> str:
             return ", ".join(county.name for county in user.counties) or "-"
         case Role.PARTNER:
             return user.organisation.name if user.organisation else "-"
+        case Role.INSTRUCTOR:
+            return "kursholder"
+        case Role.TRAINEE:
+            return "deltaker"
         case _:
             return "-"

@@ -28,6 +28,10 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _set_sqlite_foreign_keys(connection, on: bool) -> None:
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
 def run_migrations_online() -> None:
     def skip_empty_autogenerate(context, revision, directives):
         if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
@@ -40,9 +44,25 @@ def run_migrations_online() -> None:
         **migrate_extension.configure_args,
     }
     with migrate_extension.db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, **configure_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds tables (copy, drop, rename); with foreign keys enforced the
+            # drop fails as soon as rows elsewhere point at the table. The pragma only works
+            # outside a transaction, so it goes to the driver before Alembic begins one.
+            _set_sqlite_foreign_keys(connection, on=False)
+        try:
+            context.configure(
+                connection=connection, target_metadata=target_metadata, **configure_args
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:
+                _set_sqlite_foreign_keys(connection, on=True)
 
 
 if context.is_offline_mode():

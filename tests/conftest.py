@@ -19,6 +19,7 @@ from stdnum.no import orgnr
 from mbtrain import create_app
 from mbtrain.accounts import services as accounts
 from mbtrain.accounts.models import Role, User
+from mbtrain.config import check_production, load_settings
 from mbtrain.extensions import db
 from mbtrain.organisations.models import County, Organisation, OrganisationType
 
@@ -99,8 +100,41 @@ def database_url(backend, request, tmp_path) -> str:
 
 
 @pytest.fixture
-def app(database_url, tmp_path) -> Iterator[Flask]:
-    app = create_app(base_config(database_url, tmp_path))
+def empty_database_url(backend, tmp_path) -> Iterator[str]:
+    """A database with nothing in it, not even alembic_version (for the migration tests)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    name = f"mbtrain_empty_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(postgres_admin_url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    yield postgres_admin_url().set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture
+def empty_app(empty_database_url, tmp_path) -> Iterator[Flask]:
+    """The app on an empty database, for tests that run the migrations themselves."""
+    app = create_app(base_config(empty_database_url, tmp_path))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Extra settings for `app`; a test changes them with
+    @pytest.mark.parametrize("app_config", [{"LOGIN_LIMIT_PER_ADDRESS": "3 per minute"}])."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, tmp_path, app_config) -> Iterator[Flask]:
+    app = create_app({**base_config(database_url, tmp_path), **app_config})
     app.test_client_class = FormClient
     with app.app_context():
         yield app
@@ -108,6 +142,43 @@ def app(database_url, tmp_path) -> Iterator[Flask]:
         if db.engine.dialect.name == "postgresql":
             truncate_all(db.engine)
         db.engine.dispose()
+
+
+@pytest.fixture
+def production_app(database_url, tmp_path, monkeypatch) -> Iterator[Flask]:
+    """The app with the settings production reads from its environment, on the test database.
+
+    Production insists on Redis for the login throttle (tests/test_config.py shows that it
+    refuses memory://); this run has no Redis, so here the throttle is kept in memory.
+    """
+    settings = load_settings(
+        {
+            "MBTRAIN_ENV": "production",
+            "MBTRAIN_SECRET_KEY": "production-test-key-" + "p" * 40,
+            "MBTRAIN_DATABASE_URL": database_url,
+            "MBTRAIN_DATA_DIR": str(tmp_path),
+            "MBTRAIN_PUBLIC_URL": "https://mbtrain.test",
+            "MBTRAIN_RATELIMIT_STORAGE_URL": "redis://127.0.0.1:6379/0",
+        }
+    )
+    check_production(settings)
+    monkeypatch.setattr("mbtrain.check_production", lambda config: None)
+    app = create_app({**settings, "RATELIMIT_STORAGE_URI": "memory://"})
+    app.test_client_class = FormClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        if db.engine.dialect.name == "postgresql":
+            truncate_all(db.engine)
+        db.engine.dispose()
+
+
+@pytest.fixture
+def production_client(production_app) -> "FormClient":
+    """A browser on HTTPS (production's preferred scheme); Flask-WTF checks the Referer there."""
+    client = production_app.test_client()
+    client.environ_base["HTTP_REFERER"] = "https://localhost/"
+    return client
 
 
 def truncate_all(engine: sa.Engine) -> None:
@@ -129,8 +200,11 @@ class FormClient(FlaskClient):
         # End the test's own transaction first: on SQLite it would hold the write lock,
         # and afterwards the test should read what the request left behind.
         db.session.commit()
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
+        try:
+            with self.application.app_context():
+                return super().open(*args, **kwargs)
+        finally:
+            db.session.expire_all()
 
     def csrf_token(self, page: str = "/logg-inn") -> str:
         response = self.get(page)
@@ -228,3 +302,156 @@ def login_as(make_user, login):
         return login(make_user(role, **kwargs))
 
     return login_as
+
+
+@pytest.fixture
+def db_snapshot(app):
+    """Every row of every table, to show that a request changed nothing.
+
+    With ``reads=True`` the access log and the sessions' last-seen times are left out:
+    opening a page that shows personal data adds a log row by design.
+    """
+
+    def snapshot(*, reads: bool = False) -> dict[str, list[tuple]]:
+        tables = {}
+        existing = set(sa.inspect(db.session.connection()).get_table_names())
+        for table in db.metadata.sorted_tables:
+            if table.name not in existing or (reads and table.name == "access_log"):
+                continue
+            columns = [
+                column
+                for column in table.columns
+                if not (reads and (table.name, column.name) == ("auth_session", "last_seen_at"))
+            ]
+            query = sa.select(*columns).order_by(*table.primary_key.columns)
+            tables[table.name] = [tuple(row) for row in db.session.execute(query)]
+        db.session.commit()
+        return tables
+
+    return snapshot
+
+
+# Werkzeug keeps each rule's converters in a private attribute; this is the one way to see them.
+SAMPLE_VALUES = {"IntegerConverter": 1, "FloatConverter": 1.0, "UUIDConverter": uuid.UUID(int=1)}
+
+
+def sample_path(rule) -> str:
+    """A URL for any rule: id 1 for numbers, a dummy token for strings."""
+    values = {
+        name: SAMPLE_VALUES.get(type(converter).__name__, "dummy-token")
+        for name, converter in rule._converters.items()
+    }
+    return rule.build(values, append_unknown=False)[1]
+
+
+@pytest.fixture
+def routes(app) -> list[tuple[str, str, str]]:
+    """(endpoint, method, path) for every route of the app, static files aside."""
+    return [
+        (rule.endpoint, method, sample_path(rule))
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+    ]
+
+
+@pytest.fixture
+def curriculum_version(app):
+    """The shipped national curriculum, imported as the app would."""
+    from mbtrain.curriculum import services as curricula
+    from mbtrain.curriculum.loader import shipped_curricula
+
+    version = curricula.import_curriculum(shipped_curricula()[0]).version
+    db.session.commit()
+    return version
+
+
+@pytest.fixture
+def make_cohort(app, county, curriculum_version, make_organisation):
+    from datetime import date
+
+    from mbtrain.cohorts.models import Cohort, CohortStatus
+
+    provider = make_organisation("Testarrangør AS", type=OrganisationType.TILTAKSARRANGOR)
+
+    def make(**kwargs) -> Cohort:
+        cohort = Cohort(
+            name=kwargs.pop("name", "MB-kurs Bergen 2027"),
+            county=kwargs.pop("county", county),
+            curriculum_version=curriculum_version,
+            provider=provider,
+            start_date=kwargs.pop("start_date", date(2027, 1, 4)),
+            end_date=kwargs.pop("end_date", date(2027, 12, 17)),
+            places=kwargs.pop("places", 20),
+            status=kwargs.pop("status", CohortStatus.PLANLAGT),
+            **kwargs,
+        )
+        db.session.add(cohort)
+        db.session.commit()
+        return cohort
+
+    return make
+
+
+@pytest.fixture
+def make_enrolment(app):
+    """An application registered through the service, optionally moved on to a status."""
+    from datetime import date
+
+    from mbtrain.enrolments import services as enrolments
+    from mbtrain.enrolments.models import EnrolmentStatus
+
+    counter = iter(range(1, 100_000))
+
+    def make(cohort, status: EnrolmentStatus = EnrolmentStatus.SOKT_INN, **kwargs):
+        number = next(counter)
+        enrolment = enrolments.register_application(
+            cohort,
+            name=kwargs.pop("name", f"Testperson {number}"),
+            date_of_birth=kwargs.pop("date_of_birth", date(1985, 3, 14)),
+            email=kwargs.pop("email", f"person{number}@example.org"),
+            phone="",
+            applied_on=kwargs.pop("applied_on", date(2026, 9, 1 + number % 28)),
+            nav_contact="",
+            by=None,
+            today=date(2026, 11, 23),
+        )
+        path = {
+            EnrolmentStatus.SOKT_INN: [],
+            EnrolmentStatus.VURDERES: [EnrolmentStatus.VURDERES],
+            EnrolmentStatus.VENTELISTE: [EnrolmentStatus.VURDERES, EnrolmentStatus.VENTELISTE],
+            EnrolmentStatus.VENTER_PA_OPPSTART: [
+                EnrolmentStatus.VURDERES,
+                EnrolmentStatus.VENTER_PA_OPPSTART,
+            ],
+            EnrolmentStatus.DELTAR: [EnrolmentStatus.VURDERES, EnrolmentStatus.DELTAR],
+        }[status]
+        if path:
+            enrolment.meets_requirements = True
+        for step in path:
+            enrolments.change_status(enrolment, step, by=None)
+        db.session.commit()
+        return enrolment
+
+    return make
+
+
+@pytest.fixture
+def count_queries(app):
+    """Counts the SQL statements a block runs: `with count_queries() as counted: ...`."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import JSON, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mbtrain.database import utcnow
@@ -23,6 +23,9 @@ class Role(LabelledEnum):
 class TokenPurpose(LabelledEnum):
     INVITATION = "INVITATION", _l("Invitasjon")
     PASSWORD_RESET = "PASSWORD_RESET", _l("Nytt passord")
+    PLACEMENT_CONFIRMATION = "PLACEMENT_CONFIRMATION", _l("Bekreftelse av praksisplass")
+    HOURS_CONFIRMATION = "HOURS_CONFIRMATION", _l("Bekreftelse av timer")
+    FINAL_EVALUATION = "FINAL_EVALUATION", _l("Sluttvurdering")
 
 
 user_county = Table(
@@ -93,6 +96,9 @@ class ActionToken(db.Model):
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True
     )
     email: Mapped[str] = mapped_column(String(254))
+    # What the link acts on (e.g. a placement id) and any detail of the action (e.g. weeks).
+    object_id: Mapped[int | None]
+    payload: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]

@@ -9,14 +9,16 @@ import secrets
 from collections.abc import Iterable
 from datetime import timedelta
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import contains_eager
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from mbtrain.accounts.models import ActionToken, AuthSession, Role, TokenPurpose, User
 from mbtrain.database import utcnow
 from mbtrain.extensions import db
+from mbtrain.http import public_url
 from mbtrain.mail.services import send_mail
 from mbtrain.organisations.models import County, Organisation
 
@@ -71,33 +73,38 @@ def start_session(user: User) -> str:
     return token
 
 
-def load_session_user(user_id: str, token: str | None) -> User | None:
-    """The user behind a live session, or None when it is unknown, revoked or timed out."""
+def load_session(user_id: str, token: str | None) -> AuthSession | None:
+    """The live session behind a cookie, or None when unknown, revoked or timed out."""
     if not token or not user_id.isdigit():
         return None
-    row = db.session.execute(
-        select(AuthSession, User)
+    auth_session = db.session.scalar(
+        select(AuthSession)
         .join(User, AuthSession.user_id == User.id)
         .where(AuthSession.token_hash == hash_token(token), User.id == int(user_id))
-    ).first()
-    if row is None:
+        .options(contains_eager(AuthSession.user).selectinload(User.counties))
+    )
+    if auth_session is None:
         return None
-    auth_session, user = row
     now = utcnow()
     config = current_app.config
     if (
         auth_session.revoked_at is not None
-        or not user.active
+        or not auth_session.user.active
         or now - auth_session.last_seen_at > config["SESSION_IDLE_TIMEOUT"]
         or now - auth_session.created_at > config["SESSION_ABSOLUTE_TIMEOUT"]
     ):
         return None
-    if now - auth_session.last_seen_at > LAST_SEEN_RESOLUTION:
-        # Kept coarse so that most requests need no write for it.
-        db.session.execute(
-            update(AuthSession).where(AuthSession.id == auth_session.id).values(last_seen_at=now)
-        )
-    return user
+    return auth_session
+
+
+def touch_session(auth_session: AuthSession) -> bool:
+    """Note activity for the idle timeout; kept coarse so most requests write nothing."""
+    now = utcnow()
+    if now - auth_session.last_seen_at <= LAST_SEEN_RESOLUTION:
+        return False
+    auth_session.last_seen_at = now
+    db.session.flush()
+    return True
 
 
 def revoke_session(token: str | None) -> None:
@@ -126,10 +133,22 @@ def check_password_rules(password: str) -> None:
 
 
 def set_password(user: User, password: str) -> None:
-    """A new password ends every session the account had, on every device."""
+    """A new password ends every session the account had, on every device, and every
+    outstanding password link."""
     check_password_rules(password)
     user.password_hash = hash_password(password)
     revoke_all_sessions(user)
+    # Any other reset or invitation link still in someone's inbox stops working too.
+    db.session.execute(
+        update(ActionToken)
+        .where(
+            ActionToken.user_id == user.id,
+            ActionToken.used_at.is_(None),
+            ActionToken.purpose.in_([TokenPurpose.INVITATION, TokenPurpose.PASSWORD_RESET]),
+        )
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
     db.session.flush()
 
 
@@ -241,7 +260,7 @@ def update_user(
 
 def send_link_mail(user: User, token: str, purpose: TokenPurpose) -> None:
     """E-mail a single-use link; needs a request context (the CLI makes one from PUBLIC_URL)."""
-    link = url_for("accounts.use_link", token=token, _external=True)
+    link = public_url("accounts.use_link", token=token)
     hours = int(current_app.config["TOKEN_LIFETIME"].total_seconds() // 3600)
     if purpose is TokenPurpose.INVITATION:
         subject = _("Du er invitert til mbtrain")

@@ -26,6 +26,7 @@ from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import record_access
 from mbtrain.concurrency import StaleEdit, check_version
 from mbtrain.extensions import db, limiter, login_manager
+from mbtrain.forms import choices
 from mbtrain.http import safe_next
 from mbtrain.organisations.models import County, Organisation
 
@@ -38,9 +39,12 @@ login_manager.session_protection = None  # the server-side session row does this
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user = services.load_session_user(user_id, session.get("sid"))
-    db.session.commit()  # keeps the session's last-seen time
-    return user
+    auth_session = services.load_session(user_id, session.get("sid"))
+    if auth_session is None:
+        return None
+    if services.touch_session(auth_session):
+        db.session.commit()
+    return auth_session.user
 
 
 def _login_limit_per_address() -> str:
@@ -127,6 +131,7 @@ def use_link(token: str):
 
 
 @bp.route("/konto/passord", methods=["GET", "POST"])
+@limiter.limit(_login_limit_per_address, methods=["POST"], deduct_when=_failed)
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -144,8 +149,10 @@ def change_password():
 def _fill_scope_choices(form) -> None:
     counties = db.session.scalars(select(County).order_by(County.name)).all()
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    form.counties.choices = [(county.id, county.name) for county in counties]
-    form.organisation.choices = [(0, _("Ingen"))] + [(org.id, org.name) for org in organisations]
+    form.counties.choices = choices((county.id, county.name) for county in counties)
+    form.organisation.choices = choices(
+        [(0, _("Ingen"))] + [(org.id, org.name) for org in organisations]
+    )
 
 
 def _chosen_scope(form) -> tuple[list[County], Organisation | None]:

@@ -53,4 +53,8 @@ OBJECT_TYPES = {
     "user": _l("Brukerkonto"),
     "user_list": _l("Brukerliste"),
     "outbox_message": _l("E-post"),
+    "cohort": _l("Kursoversikt med deltakerliste"),
+    "application_queue": _l("Søknadsliste"),
+    "enrolment": _l("Deltakeropplysninger"),
+    "own_enrolment": _l("Mitt kurs"),
 }

@@ -7,7 +7,7 @@ written, the change is rolled back with it.
 from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from mbtrain.audit.models import AccessAction, AccessLog
 from mbtrain.extensions import db
@@ -50,3 +50,12 @@ def _refuse_changes_to_log_rows(session: Session, flush_context, instances) -> N
     for obj in (*session.dirty, *session.deleted):
         if isinstance(obj, AccessLog):
             raise AccessLogIsAppendOnly("access log rows are never changed or deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_changes_to_log_rows(state: ORMExecuteState) -> None:
+    # update(AccessLog) and delete(AccessLog) never pass through a flush.
+    if (state.is_update or state.is_delete) and any(
+        mapper.class_ is AccessLog for mapper in state.all_mappers
+    ):
+        raise AccessLogIsAppendOnly("access log rows are never changed or deleted")

@@ -2,13 +2,14 @@ from datetime import datetime, time
 
 from flask import Blueprint, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from mbtrain.accounts.models import Role
 from mbtrain.audit.forms import AccessLogSearchForm
 from mbtrain.audit.models import OBJECT_TYPES, PURPOSES, AccessLog
 from mbtrain.extensions import db
 from mbtrain.i18n import TIMEZONE
+from mbtrain.people.models import Person
 
 bp = Blueprint("audit", __name__)
 
@@ -39,9 +40,13 @@ def search():
 @bp.get("/meg/innsyn")
 def my_access_log():
     """«Hvem har sett opplysningene mine»: the trainee's own view of the access log."""
+    mine = AccessLog.subject_user_id == current_user.id
+    person_id = db.session.scalar(select(Person.id).where(Person.user_id == current_user.id))
+    if person_id is not None:
+        mine = or_(mine, AccessLog.subject_person_id == person_id)
     rows = db.session.scalars(
         select(AccessLog)
-        .where(AccessLog.subject_user_id == current_user.id)
+        .where(mine, AccessLog.actor_user_id.is_distinct_from(current_user.id))
         .order_by(AccessLog.id.desc())
     ).all()
     return render_template("audit/my_access_log.html", rows=rows)

@@ -1,18 +1,32 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
+from mbtrain.accounts.models import Role
+from mbtrain.cohorts.models import Cohort, CohortStatus
 from mbtrain.extensions import db
 from mbtrain.http import safe_next
 from mbtrain.i18n import LANGUAGE_COOKIE, LANGUAGES
+from mbtrain.policy import visible_cohorts
 
 bp = Blueprint("home", __name__)
 
 ONE_YEAR = 365 * 24 * 3600
+CURRENT = (CohortStatus.PLANLAGT, CohortStatus.GJENNOMFORES)
 
 
 @bp.get("/")
 def index():
-    return render_template(f"home/{current_user.role.value.lower()}.html")
+    cohorts = []
+    if current_user.role in (Role.COORDINATOR, Role.INSTRUCTOR):
+        cohorts = db.session.scalars(
+            select(Cohort)
+            .where(visible_cohorts(current_user), Cohort.status.in_(CURRENT))
+            .options(joinedload(Cohort.county))
+            .order_by(Cohort.start_date)
+        ).all()
+    return render_template(f"home/{current_user.role.value.lower()}.html", cohorts=cohorts)
 
 
 @bp.get("/healthz")

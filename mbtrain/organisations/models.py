@@ -45,6 +45,9 @@ class Organisation(db.Model):
 
     parent: Mapped["Organisation | None"] = relationship(remote_side=[id])
     county: Mapped[County | None] = relationship()
+    contacts: Mapped[list["ContactPerson"]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan", order_by="ContactPerson.name"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -54,3 +57,20 @@ class Organisation(db.Model):
 
     def __repr__(self) -> str:
         return f"<Organisation {self.orgnr}>"
+
+
+class ContactPerson(db.Model):
+    """Someone to contact at a partner organisation (not necessarily a user)."""
+
+    __tablename__ = "organisation_contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    role_title: Mapped[str] = mapped_column(String(100), default="")
+
+    organisation: Mapped[Organisation] = relationship(back_populates="contacts")

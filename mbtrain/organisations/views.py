@@ -6,6 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from mbtrain.concurrency import StaleEdit, check_version
 from mbtrain.extensions import db
+from mbtrain.forms import choices
 from mbtrain.organisations import services
 from mbtrain.organisations.forms import EditOrganisationForm, OrganisationForm
 from mbtrain.organisations.models import County, Organisation, OrganisationType
@@ -17,14 +18,17 @@ bp = Blueprint("organisations", __name__, url_prefix="/organisasjoner")
 def _fill_choices(form: OrganisationForm, editing: Organisation | None = None) -> None:
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
     counties = db.session.scalars(select(County).order_by(County.name)).all()
-    form.parent.choices = [(0, _("Ingen"))] + [
-        (org.id, org.name) for org in organisations if org is not editing
-    ]
-    form.county.choices = [(0, _("Ikke knyttet til ett fylke"))] + [
-        (county.id, county.name)
-        for county in counties
-        if may_manage_county(current_user, county.id)
-    ]
+    form.parent.choices = choices(
+        [(0, _("Ingen"))] + [(org.id, org.name) for org in organisations if org is not editing]
+    )
+    form.county.choices = choices(
+        [(0, _("Ikke knyttet til ett fylke"))]
+        + [
+            (county.id, county.name)
+            for county in counties
+            if may_manage_county(current_user, county.id)
+        ]
+    )
 
 
 def _save(form: OrganisationForm, organisation: Organisation | None) -> Organisation:

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from mbtrain import http, i18n, navigation, policy
 from mbtrain.config import check_production, ensure_secret_key, load_settings
@@ -38,6 +39,14 @@ BLUEPRINTS = (
     "mbtrain.curriculum.views",
     "mbtrain.cohorts.views",
     "mbtrain.enrolments.views",
+    "mbtrain.assessments.views",
+    "mbtrain.progress.views",
+    "mbtrain.schedule.views",
+    "mbtrain.attendance.views",
+    "mbtrain.placements.views",
+    "mbtrain.placements.offer_views",
+    "mbtrain.placements.partner_views",
+    "mbtrain.placements.followup_views",
 )
 
 
@@ -60,6 +69,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     i18n.init_app(app)
     http.init_app(app)
+    if app.config.get("PROXY_HOPS"):
+        # Only behind proxies we were told about: otherwise X-Forwarded-For is the client's word.
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     for module_name in MODELS:
         importlib.import_module(module_name)

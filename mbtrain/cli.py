@@ -21,6 +21,7 @@ from mbtrain.accounts.models import Role, TokenPurpose
 from mbtrain.curriculum import loader as curriculum_loader
 from mbtrain.curriculum import services as curriculum
 from mbtrain.extensions import db
+from mbtrain.maintenance.backup import BackupError, backup_database, restore_database
 from mbtrain.organisations.models import County, Organisation
 
 log = logging.getLogger(__name__)
@@ -250,3 +251,30 @@ def curriculum_import(files: tuple[Path, ...]) -> None:
         db.session.rollback()
         raise click.ClickException("Nothing was imported.")
     db.session.commit()
+
+
+@main.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(target: Path) -> None:
+    """Write a consistent copy of the whole database to TARGET (safe while the app runs)."""
+    try:
+        backup_database(db.engine, target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written to {target}.")
+
+
+@main.command("restore")
+@click.argument("source", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--yes", is_flag=True, help="Confirm that the current data will be replaced.")
+@with_appcontext
+def restore_command(source: Path, yes: bool) -> None:
+    """Replace the whole database with the backup in SOURCE. Stop the app first."""
+    if not yes:
+        raise click.ClickException("Restoring replaces every row in the database: add --yes.")
+    try:
+        restore_database(db.engine, source)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Database restored from {source}.")

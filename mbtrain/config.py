@@ -79,6 +79,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SESSION_IDLE_TIMEOUT": _env_minutes(env, "MBTRAIN_SESSION_IDLE_MINUTES", 30),
         "SESSION_ABSOLUTE_TIMEOUT": _env_minutes(env, "MBTRAIN_SESSION_ABSOLUTE_MINUTES", 12 * 60),
         "TOKEN_LIFETIME": timedelta(hours=int(env.get("MBTRAIN_TOKEN_HOURS", 72))),
+        # Links to supervisors (confirm a placement, hours, final evaluation): 14 days.
+        "PLACEMENT_LINK_LIFETIME": timedelta(
+            hours=int(env.get("MBTRAIN_PLACEMENT_LINK_HOURS", 14 * 24))
+        ),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto may be believed;
+        # 0 (the default) believes none, so a client cannot forge its recorded address.
+        "PROXY_HOPS": int(env.get("MBTRAIN_PROXY_HOPS", 0)),
+        # Partners' access to a trainee ends this many days after the placement's end (NAV: 40).
+        "PARTNER_ACCESS_DAYS": int(env.get("MBTRAIN_PARTNER_ACCESS_DAYS", 40)),
         "MAX_CONTENT_LENGTH": int(env.get("MBTRAIN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
         "SESSION_COOKIE_NAME": "__Host-mbtrain" if production else "mbtrain",
         "SESSION_COOKIE_SECURE": production,

@@ -8,6 +8,7 @@ drawn before it stay the same.
 
 import random
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -15,22 +16,49 @@ from typing import NamedTuple
 
 from faker import Faker
 from flask_migrate import downgrade
-from sqlalchemy import select
+from sqlalchemy import func, insert, select, update
 
 from mbtrain.accounts import services as accounts
 from mbtrain.accounts.models import Role, User
+from mbtrain.assessments.models import AssessmentResult, ModuleAssessment, ProjectAssignment
+from mbtrain.attendance.models import AttendanceRecord
+from mbtrain.cohorts import services as cohort_services
 from mbtrain.cohorts.models import CancelReason, Cohort, CohortStatus
 from mbtrain.cohorts.services import cancel_cohort
 from mbtrain.curriculum import services as curricula
-from mbtrain.curriculum.loader import shipped_curricula
+from mbtrain.curriculum.loader import AttendanceStatus as A
+from mbtrain.curriculum.loader import ModuleKind, shipped_curricula
 from mbtrain.curriculum.models import CurriculumVersion
 from mbtrain.enrolments import services as enrolments
-from mbtrain.enrolments.models import Enrolment, EnrolmentStatus, StatusReason
+from mbtrain.enrolments.models import Enrolment, EnrolmentStatus, StatusPeriod, StatusReason
 from mbtrain.extensions import db
 from mbtrain.i18n import TIMEZONE, today
 from mbtrain.organisations import services as organisations
-from mbtrain.organisations.models import County, Organisation
+from mbtrain.organisations.models import ContactPerson, County, Organisation
 from mbtrain.organisations.models import OrganisationType as Type
+from mbtrain.people.models import Person
+from mbtrain.placements import offers as placement_offers
+from mbtrain.placements import services as placements
+from mbtrain.placements import signing
+from mbtrain.placements.followup import monday_of, placement_weeks
+from mbtrain.placements.models import (
+    ChangeProposal,
+    Concern,
+    FinalEvaluation,
+    HoursEntry,
+    Meeting,
+    MeetingKind,
+    Placement,
+    PlacementEvent,
+    PlacementOffer,
+    PlacementPreference,
+    PlacementStatus,
+    ProposalKind,
+    SignedAction,
+    SignedVia,
+)
+from mbtrain.schedule import services as schedule_services
+from mbtrain.schedule.models import CourseSession, SessionStatus
 
 DEMO_PASSWORD = "demo-passord-2026"
 SEED = 2026
@@ -114,6 +142,10 @@ def build_demo_data() -> None:
     seed_staff(people, password_hash, counties)
     seed_partners(people, password_hash, by_key)
     seed_cohorts(people, password_hash, counties, by_key)
+    seed_schedules()  # before anything that reads the timetable
+    seed_assessments()
+    seed_placements()  # after the timetable (practice periods), before the follow-up
+    seed_followup()
 
 
 def demo_logins() -> list[Login]:
@@ -441,3 +473,685 @@ def describe(logins: list[Login], url: str, data_dir: Path, serving: bool = True
         last,
     ]
     return "\n".join(lines)
+
+
+# Module assessments and project assignments ----------------------------------------------
+
+ASSESSMENT_COMMENTS = {
+    AssessmentResult.GODKJENT: (
+        "Godt refleksjonsnotat med konkrete eksempler fra egen erfaring.",
+        "Viser god forståelse av temaet og knytter det til egen rolle.",
+        "Levert til avtalt tid. Fin bruk av pensum.",
+        "",
+    ),
+    AssessmentResult.IKKE_GODKJENT: (
+        "Refleksjonsnotatet mangler kobling til pensum. Ny innlevering er avtalt innen tre uker.",
+    ),
+}
+PROJECT_TITLES = (
+    "Erfaringskompetanse i møte med nye brukere på et dagsenter",
+    "Brukermedvirkning i bofellesskap: hva hjelper?",
+    "Fra pasient til kollega – overgangen til arbeid",
+    "Likepersonsarbeid i rusfeltet",
+    "Å dele egen historie: når, hvordan og hvorfor",
+    "Samarbeid mellom NAV og MB-medarbeidere",
+)
+
+
+def seed_assessments() -> None:
+    """Results for the modules that are over: everything approved in the finished cohort,
+    the first modules in the running ones, with one «ikke godkjent» in the Bergen cohort."""
+    rng = random.Random(SEED + 4)
+    cohorts = db.session.scalars(select(Cohort).order_by(Cohort.id)).all()
+    failing: int | None = None
+    for cohort in cohorts:
+        if cohort.status not in (CohortStatus.GJENNOMFORES, CohortStatus.AVSLUTTET):
+            continue
+        curriculum = curricula.curriculum_of(cohort.curriculum_version)
+        ends = module_end_dates(cohort, curriculum)
+        coordinator = db.session.scalar(
+            select(User)
+            .join(User.counties)
+            .where(County.id == cohort.county_id, User.role == Role.COORDINATOR)
+            .order_by(User.id)
+        )
+        enrolled = db.session.scalars(
+            select(Enrolment)
+            .where(
+                Enrolment.cohort_id == cohort.id,
+                Enrolment.status.in_((S.DELTAR, S.FULLFORT, S.AVBRUTT)),
+            )
+            .order_by(Enrolment.id)
+        ).all()
+        if failing is None and cohort.status is CohortStatus.GJENNOMFORES and len(enrolled) > 1:
+            failing = enrolled[1].id
+        for number, enrolment in enumerate(enrolled):
+            last_day = min(enrolment.end_date or today(), today())
+            for module in curriculum.modules:
+                ended = ends[module.code]
+                if ended >= last_day and enrolment.status is not S.FULLFORT:
+                    continue
+                result = AssessmentResult.GODKJENT
+                if enrolment.id == failing and module.code == curriculum.modules[2].code:
+                    result = AssessmentResult.IKKE_GODKJENT
+                theory = module.kind is ModuleKind.THEORY
+                instructors = cohort.instructors or [coordinator]
+                db.session.add(
+                    ModuleAssessment(
+                        enrolment_id=enrolment.id,
+                        module_code=module.code,
+                        result=result,
+                        assessed_on=min(ended + timedelta(days=rng.randint(1, 6)), last_day),
+                        assessor_id=(instructors[0] if theory else coordinator).id,
+                        comment=rng.choice(ASSESSMENT_COMMENTS[result]),
+                    )
+                )
+            if enrolment.status is S.FULLFORT or number % 3 == 0:
+                approved = enrolment.status is S.FULLFORT
+                db.session.add(
+                    ProjectAssignment(
+                        enrolment_id=enrolment.id,
+                        title=PROJECT_TITLES[number % len(PROJECT_TITLES)],
+                        approved=approved,
+                        approved_on=(enrolment.end_date - timedelta(days=5)) if approved else None,
+                        approved_by_id=coordinator.id if approved else None,
+                    )
+                )
+    db.session.flush()
+
+
+def module_end_dates(cohort: Cohort, curriculum) -> dict[str, date]:
+    """When each module's teaching ends: its last session where the timetable has been made,
+    else its share of the course's days, in the curriculum's order."""
+    last_sessions = dict(
+        db.session.execute(
+            select(CourseSession.module_code, func.max(CourseSession.date))
+            .where(
+                CourseSession.cohort_id == cohort.id,
+                CourseSession.status != SessionStatus.AVLYST,
+            )
+            .group_by(CourseSession.module_code)
+        ).all()
+    )
+    total = curriculum.hours()
+    days = (cohort.end_date - cohort.start_date).days
+    ends, hours_so_far = {}, 0.0
+    for module in curriculum.modules:
+        hours_so_far += module.hours
+        share_end = cohort.start_date + timedelta(days=round(days * hours_so_far / total))
+        ends[module.code] = last_sessions.get(module.code, share_end)
+    return ends
+
+
+# Placement follow-up: meetings, hours, signatures, a tvilsmelding, final evaluations --------
+
+DEMO_BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edge/128.0 (demo)"
+MEETING_NOTES = {
+    MeetingKind.OPPSTART: "Gikk gjennom arbeidsoppgaver, turnus og hvem deltakeren kan spørre.",
+    MeetingKind.MIDTVEIS: "God utvikling. Avtalt mer ansvar i gruppeaktivitetene.",
+    MeetingKind.SLUTT: "Oppsummerte læringsmålene. Praksisen er gjennomført som avtalt.",
+}
+EVALUATIONS = (
+    "Har vært stabil og til å stole på, og brukt egen erfaring klokt i samtaler.",
+    "Fant raskt sin plass i miljøet. Godt samarbeid med både brukere og ansatte.",
+    "Tok ansvar for egne aktiviteter og ba om veiledning når det trengtes.",
+)
+CONCERN_TEXT = (
+    "Deltakeren har ikke møtt på fire av de siste seks avtalte vaktene uten å gi beskjed. "
+    "Vi har avtalt faste ukentlige samtaler og ny turnus; uten bedre oppmøte er det tvil om "
+    "praksisen blir bestått."
+)
+
+
+def seed_followup() -> None:
+    """Follow-up for the placements there are: meetings as they fall due, weekly hours
+    (confirmed but for the last two weeks of running placements), the supervisor's signed
+    confirmations, one tvilsmelding and a final evaluation for every finished placement."""
+    placements = db.session.scalars(
+        select(Placement)
+        .where(
+            Placement.status.in_(
+                (PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE, PlacementStatus.COMPLETED)
+            )
+        )
+        .order_by(Placement.start_date, Placement.id)
+    ).all()
+    concern_given = False
+    for number, placement in enumerate(placements):
+        coordinator = signing.county_coordinators(placement)[0]
+        signer = demo_signer(placement)
+        confirmed_at = datetime.combine(
+            placement.start_date - timedelta(days=21), time(9), TIMEZONE
+        )
+        content = signing.shown_content(placement)
+        signing.sign(placement, SignedAction.CONFIRM_PLACEMENT, content, signer, confirmed_at)
+        seed_meetings(placement, coordinator)
+        if placement.status is PlacementStatus.CONFIRMED:
+            continue
+        seed_hours(placement, signer)
+        if placement.status is PlacementStatus.COMPLETED:
+            text = EVALUATIONS[number % len(EVALUATIONS)]
+            at = datetime.combine(placement.end_date, time(14), TIMEZONE)
+            signature = signing.sign(
+                placement,
+                SignedAction.FINAL_EVALUATION,
+                {**content, "passed": True, "text": text},
+                signer,
+                at,
+            )
+            db.session.add(
+                FinalEvaluation(placement=placement, passed=True, text=text, signature=signature)
+            )
+        elif not concern_given and placement.enrolment.person.email != LOGIN_EMAILS[Role.TRAINEE]:
+            at = datetime.combine(today() - timedelta(days=3), time(15), TIMEZONE)
+            signature = signing.sign(
+                placement, SignedAction.RAISE_CONCERN, {**content, "text": CONCERN_TEXT}, signer, at
+            )
+            db.session.add(
+                Concern(placement=placement, text=CONCERN_TEXT, signature=signature, created_at=at)
+            )
+            concern_given = True
+            seed_proposal(placement)
+    db.session.flush()
+
+
+def seed_proposal(placement: Placement) -> None:
+    """An open proposal from the partner to end early, waiting for the coordinator."""
+    partner = placement.supervisor_user
+    db.session.add(
+        ChangeProposal(
+            placement=placement,
+            kind=ProposalKind.END_EARLY,
+            new_end_date=max(placement.end_date - timedelta(weeks=2), today()),
+            reason="Veilederen går ut i permisjon; vi foreslår å avslutte to uker tidligere.",
+            proposed_by_id=partner.id if partner else None,
+            proposed_by_email=placement.supervisor_email,
+            proposed_at=datetime.now(TIMEZONE) - timedelta(days=1),
+        )
+    )
+
+
+def demo_signer(placement: Placement) -> signing.Signer:
+    """Supervisors with an account mostly sign in the portal; the rest, and every third
+    placement, by the e-mailed link (a real mix: not everyone logs in)."""
+    user = placement.supervisor_user if placement.id % 3 else None
+    return signing.Signer(
+        typed_name=placement.supervisor_name,
+        email=placement.supervisor_email,
+        via=SignedVia.PORTAL if user else SignedVia.LINK,
+        user=user,
+        ip="192.0.2.10",  # TEST-NET-1: an address reserved for examples
+        user_agent=DEMO_BROWSER,
+    )
+
+
+def seed_meetings(placement: Placement, coordinator: User) -> None:
+    middle = placement.start_date + (placement.end_date - placement.start_date) / 2
+    for kind, held_on in (
+        (MeetingKind.OPPSTART, placement.start_date + timedelta(days=2)),
+        (MeetingKind.MIDTVEIS, middle),
+        (MeetingKind.SLUTT, placement.end_date - timedelta(days=1)),
+    ):
+        if held_on < today():
+            db.session.add(
+                Meeting(
+                    placement=placement,
+                    kind=kind,
+                    held_on=held_on,
+                    participants=f"Deltaker, {placement.supervisor_name} (veileder), "
+                    f"{coordinator.name} (koordinator)",
+                    summary=MEETING_NOTES[kind],
+                    recorded_by_id=coordinator.id,
+                    recorded_by_email=coordinator.email,
+                )
+            )
+
+
+def seed_hours(placement: Placement, signer: signing.Signer) -> None:
+    """Hours for each week so far, a little below plan now and then; confirmed three weeks
+    at a time, except the last two weeks of a placement still under way."""
+    rng = random.Random(SEED + placement.id)
+    weeks = placement_weeks(placement.start_date, placement.end_date, today())
+    if placement.status is PlacementStatus.ACTIVE:
+        weeks = [week for week in weeks if week < monday_of(today())]
+    entries = []
+    for week in weeks:
+        workdays = sum(
+            placement.start_date <= week + timedelta(days=d) <= placement.end_date for d in range(5)
+        )
+        planned = placement.weekly_hours * workdays / 5
+        hours = planned - rng.choice((0, 0, 0, 0, 0.5 * placement.weekly_hours / 5, 2))
+        entries.append(
+            HoursEntry(placement=placement, week_start=week, hours=max(0, round(hours * 2) / 2))
+        )
+    db.session.add_all(entries)
+    to_confirm = entries if placement.status is PlacementStatus.COMPLETED else entries[:-2]
+    for first in range(0, len(to_confirm), 3):
+        batch = to_confirm[first : first + 3]
+        at = datetime.combine(batch[-1].week_start + timedelta(days=4), time(15), TIMEZONE)
+        signature = signing.sign(
+            placement,
+            SignedAction.CONFIRM_HOURS,
+            signing.shown_content(placement, batch),
+            signer,
+            min(at, datetime.now(TIMEZONE)),
+        )
+        for entry in batch:
+            entry.confirmed_signature = signature
+
+
+# Timetables and attendance ----------------------------------------------------------------
+
+# Teaching days per demo cohort (ISO weekdays), and the weeks every cohort is closed.
+TEACHING_WEEKDAYS = {VESTLAND: "1,2,4", OSLO: "1,3,4"}
+CLOSED_EACH_YEAR = (
+    ((12, 21), (1, 1), "Juleferie"),
+    ((7, 6), (7, 31), "Sommerferie"),
+)
+CANCELLED_NOTE = "Kursholder er syk. Temaet tas igjen senere."
+# Attendance drawn for a session: (status, share); partial presence is a share of "present".
+ATTENDANCE_MIX = ((A.TIL_STEDE, 0.95), (A.SYK, 0.03), (A.AVTALT_FRAVAER, 0.01), (A.IKKE_MOTT, 0.01))
+STRUGGLING_MIX = ((A.TIL_STEDE, 0.64), (A.SYK, 0.22), (A.AVTALT_FRAVAER, 0.04), (A.IKKE_MOTT, 0.10))
+SHORTEST_CLOSURE = timedelta(days=4)
+MOST_MISSED = 0.12  # share of held hours a trainee who does well misses at most
+LEAST_MISSED_WHEN_STRUGGLING = 0.25
+
+
+def seed_schedules() -> None:
+    """Timetables for every cohort that runs, closed for Christmas and summer, with
+    attendance for the sessions already held: mostly present, some sick, a few absent, and
+    one trainee in the running Bergen cohort below 80 % so that the warnings show."""
+    rng = random.Random(SEED)
+    cohorts = db.session.scalars(select(Cohort).order_by(Cohort.id)).all()
+    for cohort in cohorts:
+        if cohort.status.cancelled:
+            continue
+        cohort.teaching_weekdays = TEACHING_WEEKDAYS[cohort.county.code]
+        cohort.hours_per_day = 5.0
+        for first, last, description in closed_periods_of(cohort):
+            cohort_services.add_closed_period(cohort, first, last, description)
+        schedule_services.write_schedule(cohort, schedule_services.plan_for(cohort))
+        sessions = db.session.scalars(
+            select(CourseSession)
+            .where(CourseSession.cohort_id == cohort.id)
+            .order_by(CourseSession.date, CourseSession.starts_at)
+        ).all()
+        cancel_two_sessions(sessions)
+        seed_attendance(cohort, sessions, rng)
+    db.session.flush()
+
+
+def closed_periods_of(cohort: Cohort) -> list[tuple[date, date, str]]:
+    periods = []
+    for year in range(cohort.start_date.year, cohort.end_date.year + 1):
+        for (m1, d1), (m2, d2), description in CLOSED_EACH_YEAR:
+            first = date(year, m1, d1)
+            last = date(year + (m2 < m1), m2, d2)
+            first, last = max(first, cohort.start_date), min(last, cohort.end_date)
+            if last - first >= SHORTEST_CLOSURE:
+                periods.append((first, last, description))
+    return periods
+
+
+def cancel_two_sessions(sessions: list[CourseSession]) -> None:
+    """One session cancelled in the past and one ahead, as happens."""
+    past = [s for s in sessions if s.date < today()]
+    ahead = [s for s in sessions if s.date > today()]
+    for chosen in (past[len(past) // 2] if past else None, ahead[3] if len(ahead) > 3 else None):
+        if chosen is not None:
+            chosen.status, chosen.note = SessionStatus.AVLYST, CANCELLED_NOTE
+
+
+def seed_attendance(cohort: Cohort, sessions: list[CourseSession], rng: random.Random) -> None:
+    held = [s for s in sessions if s.date < today() and s.status is SessionStatus.PLANLAGT]
+    if not held:
+        return
+    attending = attending_periods(cohort)
+    struggling = struggling_trainee(cohort, attending)
+    recorder = cohort.instructors[0] if cohort.instructors else None
+    held_hours: dict[int, float] = defaultdict(float)
+    missed_hours: dict[int, float] = defaultdict(float)
+    rows = []
+    for session in held:
+        day_start = datetime.combine(session.date, time(0), TIMEZONE)
+        recorded_at = datetime.combine(session.date, time(15), TIMEZONE)
+        day_end = day_start + timedelta(days=1)
+        for enrolment_id, periods in attending.items():
+            if not any(a < day_end and (b is None or b > day_start) for a, b in periods):
+                continue
+            status = draw(rng, STRUGGLING_MIX if enrolment_id == struggling else ATTENDANCE_MIX)
+            hours = session.hours
+            if status is A.TIL_STEDE and rng.random() < 0.03:
+                hours -= rng.choice((1, 1.5, 2))  # came late or left early
+            # Chance alone could put anyone below 80 %; keep the one who struggles the only one.
+            held_hours[enrolment_id] += session.hours
+            missed = missed_hours[enrolment_id] + (
+                session.hours - hours if status is A.TIL_STEDE else session.hours
+            )
+            share = missed / held_hours[enrolment_id]
+            if enrolment_id != struggling and share > MOST_MISSED:
+                status, hours = A.TIL_STEDE, session.hours
+            elif enrolment_id == struggling and share < LEAST_MISSED_WHEN_STRUGGLING:
+                status = A.SYK
+            if status is not A.TIL_STEDE:
+                hours = 0.0
+            missed_hours[enrolment_id] += session.hours - hours
+            rows.append(
+                {
+                    "session_id": session.id,
+                    "enrolment_id": enrolment_id,
+                    "status": status,
+                    "hours_present": hours,
+                    "recorded_by_id": recorder.id if recorder else None,
+                    "recorded_at": recorded_at,
+                }
+            )
+    db.session.execute(insert(AttendanceRecord), rows)
+    db.session.execute(
+        update(CourseSession)
+        .where(CourseSession.id.in_([s.id for s in held]))
+        .values(attendance_version=1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def attending_periods(cohort: Cohort) -> dict[int, list[tuple[datetime, datetime | None]]]:
+    """When each of the cohort's enrolments had status «Deltar», from the status history."""
+    rows = db.session.execute(
+        select(StatusPeriod.enrolment_id, StatusPeriod.valid_from, StatusPeriod.valid_to)
+        .join(Enrolment, Enrolment.id == StatusPeriod.enrolment_id)
+        .where(Enrolment.cohort_id == cohort.id, StatusPeriod.status == EnrolmentStatus.DELTAR)
+        .order_by(StatusPeriod.enrolment_id)
+    )
+    periods: dict[int, list] = {}
+    for enrolment_id, valid_from, valid_to in rows:
+        periods.setdefault(enrolment_id, []).append((valid_from, valid_to))
+    return periods
+
+
+def struggling_trainee(cohort: Cohort, attending: dict[int, list]) -> int | None:
+    """In the running cohort, one trainee (never the printed login) whose attendance slips."""
+    if cohort.status is not CohortStatus.GJENNOMFORES or cohort.county.code != VESTLAND:
+        return None
+    login = db.session.scalar(
+        select(Enrolment.id)
+        .join(Enrolment.person)
+        .where(Enrolment.cohort_id == cohort.id, Person.email == LOGIN_EMAILS[Role.TRAINEE])
+    )
+    current = db.session.scalars(
+        select(Enrolment.id)
+        .where(Enrolment.cohort_id == cohort.id, Enrolment.status == EnrolmentStatus.DELTAR)
+        .order_by(Enrolment.id)
+    ).all()
+    candidates = [e for e in current if e != login and e in attending]
+    return candidates[2] if len(candidates) > 2 else None
+
+
+def draw(rng: random.Random, mix) -> A:
+    point, total = rng.random(), 0.0
+    for status, share in mix:
+        total += share
+        if point < total:
+            return status
+    return mix[0][0]
+
+
+# Offers and placements -------------------------------------------------------------------
+
+BERGEN_PLACES = ("bjorgvin-dps", "fjellveien", "nav-arstad", "mh-bergen")
+FIELDS_OF_WORK = {
+    "bjorgvin-dps": "Poliklinikk og dagbehandling, psykisk helse",
+    "fjellveien": "Bofellesskap for personer med psykiske helse- og rusproblemer",
+    "nav-arstad": "Arbeidsrettet oppfølging og brukermedvirkning på NAV-kontor",
+    "mh-bergen": "Likepersonsarbeid og åpen møteplass",
+}
+REQUIREMENTS = {
+    "fjellveien": "Turnus med noen ettermiddager. Politiattest kreves før oppstart.",
+    "nav-arstad": "Dagtid, mandag–fredag. Taushetserklæring signeres første dag.",
+}
+# Synthetic people at the partner organisations (not drawn from Faker, so that the names
+# drawn before this stay the same).
+LEADERS = {
+    "bjorgvin-dps": ("Siri Haugland", "Seksjonsleder"),
+    "fjellveien": ("Tor Espen Myklebust", "Avdelingsleder"),
+    "nav-arstad": ("Hilde Brekke", "Teamleder"),
+    "mh-bergen": ("Odd Arne Fjeld", "Daglig leder"),
+}
+CANCELLED_REASON = "Stedet har ikke veiledningskapasitet i perioden likevel."
+
+
+def seed_placements() -> None:
+    """Offers and placements for the Bergen cohorts: Praksis placements under way (or done,
+    or ahead, as the timetable puts them) in the running cohort, open offers with a few
+    preferences in the planned one, and completed placements in the finished one."""
+    orgs = {
+        spec.key: db.session.scalar(select(Organisation).where(Organisation.name == spec.name))
+        for spec in ORGANISATIONS
+        if spec.key in BERGEN_PLACES
+    }
+    partners = {
+        key: db.session.scalar(
+            select(User).where(User.organisation_id == org.id, User.role == Role.PARTNER)
+        )
+        for key, org in orgs.items()
+    }
+    seed_contacts(orgs, partners)
+    running, planned, finished = (
+        db.session.scalar(select(Cohort).where(Cohort.name == spec.name)) for spec in COHORTS[:3]
+    )
+    seed_running_cohort(running, orgs, partners)
+    seed_planned_cohort(planned, orgs, partners)
+    seed_finished_cohort(finished, orgs, partners)
+    db.session.flush()
+
+
+def seed_contacts(orgs: dict[str, Organisation], partners: dict[str, User]) -> None:
+    for key, org in orgs.items():
+        leader, title = LEADERS[key]
+        db.session.add(
+            ContactPerson(
+                organisation=org,
+                name=leader,
+                role_title=title,
+                email=f"{ascii_slug(leader)}@{STAFF_DOMAIN}",
+                phone=f"55 90 00 {10 + BERGEN_PLACES.index(key)}",
+            )
+        )
+        db.session.add(
+            ContactPerson(
+                organisation=org,
+                name=partners[key].name,
+                role_title="Praksisveileder",
+                email=partners[key].email,
+            )
+        )
+
+
+def practice_window(cohort: Cohort, module_code: str) -> tuple[date, date]:
+    """The practice period from the timetable, else weeks 10–20 (Praksis I) or 28–38."""
+    (start, end), scheduled = placements.practice_window(cohort, module_code)
+    if scheduled:
+        return start, end
+    monday = monday_of(cohort.start_date) + timedelta(weeks=10 if module_code == "P1-01" else 28)
+    return monday, min(monday + timedelta(weeks=10, days=-3), cohort.end_date)
+
+
+def coordinator_of(cohort: Cohort) -> User:
+    return db.session.scalar(
+        select(User)
+        .join(User.counties)
+        .where(County.id == cohort.county_id, User.role == Role.COORDINATOR)
+        .order_by(User.id)
+    )
+
+
+def trainees(cohort: Cohort, *statuses: EnrolmentStatus) -> list[Enrolment]:
+    return list(
+        db.session.scalars(
+            select(Enrolment)
+            .where(Enrolment.cohort_id == cohort.id, Enrolment.status.in_(statuses))
+            .order_by(Enrolment.id)
+        )
+    )
+
+
+def seed_offer(
+    cohort: Cohort, key: str, org: Organisation, partner: User, module_code: str, places: int
+) -> PlacementOffer:
+    start, end = practice_window(cohort, module_code)
+    offer = placement_offers.save_offer(
+        None,
+        cohort,
+        placement_offers.OfferFields(
+            organisation=org,
+            module_code=module_code,
+            start_date=start,
+            end_date=end,
+            places=places,
+            field_of_work=FIELDS_OF_WORK[key],
+            requirements=REQUIREMENTS.get(key, ""),
+            politiattest_required=key == "fjellveien",
+        ),
+        by=partner,
+    )
+    offer.created_at = datetime.combine(
+        min(cohort.start_date, today()) - timedelta(days=20), time(11), TIMEZONE
+    )
+    return offer
+
+
+def seed_running_cohort(cohort: Cohort, orgs, partners) -> None:
+    """Every participant has a placement in each practice period that has begun; the next
+    one is offered, two are proposed to Bjørgvin DPS, and the login trainee has wishes."""
+    coordinator = coordinator_of(cohort)
+    people = trainees(cohort, S.DELTAR)
+    for number, module_code in enumerate(("P1-01", "P2-01")):
+        start, _end = practice_window(cohort, module_code)
+        offers = {
+            key: seed_offer(cohort, key, orgs[key], partners[key], module_code, 3)
+            for key in BERGEN_PLACES
+        }
+        if start <= today() + timedelta(days=21):
+            for index, enrolment in enumerate(people):
+                key = BERGEN_PLACES[(index + number) % len(BERGEN_PLACES)]
+                seed_placement(enrolment, key, orgs[key], partners[key], coordinator, offers[key])
+            continue
+        for enrolment in people[1:3]:
+            key = "bjorgvin-dps"
+            seed_placement(enrolment, key, orgs[key], partners[key], coordinator, offers[key])
+        wishes = (offers["mh-bergen"], offers["nav-arstad"], offers["fjellveien"])
+        for enrolment in [people[0], *people[3:6]]:
+            for rank, offer in enumerate(wishes[: 2 + enrolment.id % 2], start=1):
+                db.session.add(
+                    PlacementPreference(enrolment_id=enrolment.id, offer=offer, rank=rank)
+                )
+    # A trainee with a protection marker: partners see no name or contact details.
+    if len(people) > 4:
+        people[4].person.protected = True
+
+
+def seed_planned_cohort(cohort: Cohort, orgs, partners) -> None:
+    offers = [
+        seed_offer(cohort, key, orgs[key], partners[key], "P1-01", places)
+        for key, places in zip(BERGEN_PLACES, (2, 3, 1, 2), strict=True)
+    ]
+    seed_offer(cohort, "bjorgvin-dps", orgs["bjorgvin-dps"], partners["bjorgvin-dps"], "P2-01", 2)
+    for number, enrolment in enumerate(trainees(cohort, S.VENTER_PA_OPPSTART)[:3]):
+        ranked = offers[number:] + offers[:number]
+        for rank, offer in enumerate(ranked[:3], start=1):
+            db.session.add(PlacementPreference(enrolment_id=enrolment.id, offer=offer, rank=rank))
+
+
+def seed_finished_cohort(cohort: Cohort, orgs, partners) -> None:
+    coordinator = coordinator_of(cohort)
+    for index, enrolment in enumerate(trainees(cohort, S.FULLFORT)):
+        for number, module_code in enumerate(("P1-01", "P2-01")):
+            key = BERGEN_PLACES[(index + number) % len(BERGEN_PLACES)]
+            seed_placement(
+                enrolment, key, orgs[key], partners[key], coordinator, module_code=module_code
+            )
+
+
+def seed_placement(
+    enrolment: Enrolment,
+    key: str,
+    organisation: Organisation,
+    supervisor: User,
+    coordinator: User,
+    offer: PlacementOffer | None = None,
+    module_code: str = "",
+) -> Placement:
+    """A placement proposed by the coordinator, confirmed by the supervisor, and started or
+    finished as its dates say, with its history at believable times. Made as a row (the
+    finished cohort's trainees no longer hold a place), after the services' rules."""
+    module_code = offer.module_code if offer else module_code
+    start, end = (
+        (offer.start_date, offer.end_date)
+        if offer
+        else practice_window(enrolment.cohort, module_code)
+    )
+    co_name = LEADERS[key][0] if enrolment.id % 3 == 0 else ""
+    fields = placements.PlacementFields(
+        organisation=organisation,
+        module_code=module_code,
+        supervisor_name=supervisor.name,
+        supervisor_email=supervisor.email,
+        co_supervisor_name=co_name,
+        co_supervisor_email=f"{ascii_slug(co_name)}@{STAFF_DOMAIN}" if co_name else "",
+        start_date=start,
+        end_date=end,
+        weekly_hours=19,
+        politiattest_required=key == "fjellveien",
+        offer=offer,
+    )
+    placements.check_placement(enrolment, fields)
+    placement = Placement(
+        enrolment=enrolment,
+        organisation=organisation,
+        offer=offer,
+        module_code=module_code,
+        supervisor_name=fields.supervisor_name,
+        supervisor_email=fields.supervisor_email,
+        supervisor_user=supervisor,
+        co_supervisor_name=fields.co_supervisor_name,
+        co_supervisor_email=fields.co_supervisor_email,
+        start_date=start,
+        end_date=end,
+        weekly_hours=fields.weekly_hours,
+        politiattest_required=fields.politiattest_required,
+        status=PlacementStatus.PROPOSED,
+        created_at=min(datetime.combine(start - timedelta(days=30), time(10), TIMEZONE), now()),
+    )
+    db.session.add(placement)
+    db.session.add(
+        PlacementEvent(
+            placement=placement,
+            status=PlacementStatus.PROPOSED,
+            by_user=coordinator,
+            at=placement.created_at,
+        )
+    )
+    if start - timedelta(days=14) <= today():
+        placement.confidentiality_signed_on = start - timedelta(days=10)
+        if placement.politiattest_required:
+            placement.politiattest_checked_on = start - timedelta(days=14)
+    steps = []
+    if start <= today() + timedelta(days=21):
+        at = min(datetime.combine(start - timedelta(days=21), time(9), TIMEZONE), now())
+        steps.append((PlacementStatus.CONFIRMED, at, None, supervisor.email))
+    if start <= today():
+        steps.append(
+            (PlacementStatus.ACTIVE, datetime.combine(start, time(8), TIMEZONE), coordinator, "")
+        )
+    if end < today():
+        steps.append(
+            (PlacementStatus.COMPLETED, datetime.combine(end, time(16), TIMEZONE), coordinator, "")
+        )
+    for status, at, by_user, by_email in steps:
+        placements.set_status(placement, status, by_user=by_user, by_email=by_email).at = at
+    db.session.flush()
+    return placement
+
+
+def now() -> datetime:
+    return datetime.now(TIMEZONE)

@@ -1,14 +1,17 @@
 """Form pieces shared by every area: the optimistic-lock field and common messages."""
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField
+from wtforms import FloatField, HiddenField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 REQUIRED = _l("Dette feltet må fylles ut.")
+HOURS = _l("Skriv antall timer som et tall, for eksempel 2,5.")
 
 
 class VersionField(HiddenField):
@@ -25,3 +28,41 @@ class VersionField(HiddenField):
 def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
     """Select options from (value, label) pairs, in the form WTForms 3.3+ expects."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class HoursField(FloatField):
+    """Hours as Norwegians type them, with a decimal comma (2,5) or point (2.5)."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return f"{self.data:g}".replace(".", ",")
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0].strip() if valuelist else ""
+        if not text:
+            self.data = None
+            return
+        try:
+            value = float(text.replace(",", "."))
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            self.data = None
+            raise ValueError(str(HOURS))
+        self.data = value
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes; the form macro draws them as a fieldset with a legend."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

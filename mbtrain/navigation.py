@@ -7,6 +7,11 @@ from mbtrain.policy import can
 MENU = (
     ("cohorts.cohort_list", _l("Kurs")),
     ("enrolments.my_enrolment", _l("Mitt kurs")),
+    ("schedule.my_schedule", _l("Min timeplan")),
+    ("progress.my_progress", _l("Min progresjon")),
+    ("placements.my_placements", _l("Min praksis")),
+    ("placements.partner_list", _l("Praksisplasser hos oss")),
+    ("offers.partner_offers", _l("Tilbud om praksisplasser")),
     ("curriculum.curriculum_list", _l("Læreplaner")),
     ("organisations.organisation_list", _l("Organisasjoner")),
     ("accounts.user_list", _l("Brukere")),

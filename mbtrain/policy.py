@@ -7,12 +7,16 @@ A route missing from the table is refused for everyone, and a test fails on it.
 """
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
+from flask import current_app
 from flask_login import current_user
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from mbtrain.accounts.models import Role, User
 from mbtrain.cohorts.models import Cohort, cohort_instructor
+from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
+from mbtrain.placements.models import Placement, PlacementStatus
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,66 @@ POLICY: dict[str, Rule] = {
     "enrolments.change_status": allow(ADMIN, COORDINATOR, personal_data=True),
     "enrolments.offer_next_place": allow(ADMIN, COORDINATOR, personal_data=True),
     "enrolments.my_enrolment": allow(TRAINEE, personal_data=True),
+    "assessments.assess_module": allow(COORDINATOR, INSTRUCTOR, personal_data=True),
+    "assessments.edit_project": allow(COORDINATOR, INSTRUCTOR, personal_data=True),
+    "assessments.module_sheet": allow(COORDINATOR, INSTRUCTOR, personal_data=True),
+    "progress.my_progress": allow(TRAINEE, personal_data=True),
+    "progress.trainee_progress": allow(ADMIN, COORDINATOR, INSTRUCTOR, personal_data=True),
+    "progress.cohort_matrix": allow(ADMIN, COORDINATOR, INSTRUCTOR, personal_data=True),
+    "progress.meldekort_summary": allow(COORDINATOR, personal_data=True),
+    "progress.meldekort_csv": allow(COORDINATOR, personal_data=True),
+    # Schedule: the timetable has no personal data; the loaders scope it to the cohort.
+    "schedule.cohort_schedule": allow(ADMIN, COORDINATOR, INSTRUCTOR),
+    "schedule.generate_schedule": allow(ADMIN, COORDINATOR),
+    "schedule.add_session": allow(ADMIN, COORDINATOR, INSTRUCTOR),
+    "schedule.edit_session": allow(ADMIN, COORDINATOR, INSTRUCTOR),
+    "schedule.cancel_session": allow(ADMIN, COORDINATOR, INSTRUCTOR),
+    "schedule.restore_session": allow(ADMIN, COORDINATOR, INSTRUCTOR),
+    "schedule.create_cohort_feed": allow(ADMIN, COORDINATOR, INSTRUCTOR),
+    "schedule.revoke_cohort_feed": allow(ADMIN, COORDINATOR, INSTRUCTOR),
+    "schedule.my_schedule": allow(TRAINEE),
+    "schedule.create_my_feed": allow(TRAINEE, personal_data=True),
+    "schedule.revoke_my_feed": allow(TRAINEE, personal_data=True),
+    # A calendar app has no login: the unguessable token in the address is the credential.
+    "schedule.calendar_feed": public(),
+    "attendance.attendance_sheet": allow(ADMIN, COORDINATOR, INSTRUCTOR, personal_data=True),
+    "attendance.import_sheet": allow(ADMIN, COORDINATOR, INSTRUCTOR, personal_data=True),
+    # Placements: the coordinator's pages, «Min praksis», the partner's «Praksisplasser hos oss»
+    "placements.cohort_placements": allow(ADMIN, COORDINATOR, personal_data=True),
+    "placements.create_placement": allow(ADMIN, COORDINATOR, personal_data=True),
+    "placements.placement_detail": allow(ADMIN, COORDINATOR, personal_data=True),
+    "placements.edit_placement": allow(ADMIN, COORDINATOR, personal_data=True),
+    "placements.change_status": allow(ADMIN, COORDINATOR, personal_data=True),
+    "placements.record_gates": allow(ADMIN, COORDINATOR, personal_data=True),
+    "placements.partner_list": allow(PARTNER, personal_data=True),
+    "placements.partner_detail": allow(PARTNER, personal_data=True),
+    "placements.my_placements": allow(TRAINEE, personal_data=True),
+    # Offers of places, the trainee's wishes and the allocation (offers carry no personal data)
+    "offers.allocation": allow(ADMIN, COORDINATOR, personal_data=True),
+    "offers.create_offer": allow(ADMIN, COORDINATOR),
+    "offers.edit_offer": allow(ADMIN, COORDINATOR),
+    "offers.partner_offers": allow(PARTNER),
+    "offers.partner_create_offer": allow(PARTNER),
+    "offers.partner_edit_offer": allow(PARTNER),
+    "offers.my_preferences": allow(TRAINEE, personal_data=True),
+    "organisations.add_contact": allow(ADMIN, COORDINATOR),
+    "organisations.remove_contact": allow(ADMIN, COORDINATOR),
+    "organisations.invite_partner": allow(ADMIN, COORDINATOR, personal_data=True),
+    # A supervisor without an account: the single-use link is the credential.
+    "partner.use_link": public(),
+    "partner.link_done": public(),
+    "partner.answer_placement": allow(PARTNER, personal_data=True),
+    "partner.confirm_hours": allow(PARTNER, personal_data=True),
+    "partner.final_evaluation": allow(PARTNER, personal_data=True),
+    "partner.raise_concern": allow(PARTNER, personal_data=True),
+    "partner.record_meeting": allow(PARTNER, personal_data=True),
+    "partner.propose_change": allow(PARTNER, personal_data=True),
+    "partner.withdraw_proposal": allow(PARTNER, personal_data=True),
+    "followup.send_link": allow(ADMIN, COORDINATOR, personal_data=True),
+    "followup.record_meeting": allow(ADMIN, COORDINATOR, personal_data=True),
+    "followup.decide_proposal": allow(ADMIN, COORDINATOR, personal_data=True),
+    "followup.log_hours": allow(TRAINEE, personal_data=True),
+    "followup.ask_for_confirmation": allow(TRAINEE, personal_data=True),
 }
 
 
@@ -113,6 +177,60 @@ def visible_cohorts(user: User) -> ColumnElement[bool]:
             return Cohort.id.in_(taught)
         case _:
             return false()
+
+
+# Partners see trainees who hold a place in the cohort, and — for placements that went past
+# the proposal — those whose course has ended. Never applicants or the waiting list.
+PARTNER_VISIBLE_ENROLMENT = frozenset({EnrolmentStatus.VENTER_PA_OPPSTART, EnrolmentStatus.DELTAR})
+PARTNER_VISIBLE_AFTER_PROPOSAL = PARTNER_VISIBLE_ENROLMENT | {
+    EnrolmentStatus.FULLFORT,
+    EnrolmentStatus.AVBRUTT,
+}
+
+
+def partner_access_days() -> int:
+    return int(current_app.config.get("PARTNER_ACCESS_DAYS", 40))
+
+
+def partner_can_see(user: User, placement: Placement, today: date) -> bool:
+    """Whether a partner user may see this placement and its trainee.
+
+    Own organisation only — not its child units: a user at Helse Bergen HF is not
+    thereby entitled to the trainees at each of its DPSs (minimisation: invite the
+    user to the unit where the placement is). Access ends PARTNER_ACCESS_DAYS after the
+    placement's end date. A proposal is shown only for a trainee who holds a place.
+    """
+    if user.role is not Role.PARTNER or user.organisation_id is None:
+        return False
+    if placement.organisation_id != user.organisation_id:
+        return False
+    if today > placement.end_date + timedelta(days=partner_access_days()):
+        return False
+    if placement.status is PlacementStatus.PROPOSED:
+        return placement.enrolment.status in PARTNER_VISIBLE_ENROLMENT
+    return placement.enrolment.status in PARTNER_VISIBLE_AFTER_PROPOSAL
+
+
+def partner_placements(user: User, today: date) -> ColumnElement[bool]:
+    """partner_can_see as an SQL condition on Placement, for lists."""
+    if user.role is not Role.PARTNER or user.organisation_id is None:
+        return false()
+    holds = sorted(PARTNER_VISIBLE_ENROLMENT, key=lambda s: s.value)
+    after = sorted(PARTNER_VISIBLE_AFTER_PROPOSAL, key=lambda s: s.value)
+    return and_(
+        Placement.organisation_id == user.organisation_id,
+        Placement.end_date >= today - timedelta(days=partner_access_days()),
+        or_(
+            and_(
+                Placement.status == PlacementStatus.PROPOSED,
+                Placement.enrolment.has(Enrolment.status.in_(holds)),
+            ),
+            and_(
+                Placement.status != PlacementStatus.PROPOSED,
+                Placement.enrolment.has(Enrolment.status.in_(after)),
+            ),
+        ),
+    )
 
 
 def describe_scope(user: User) -> str:

@@ -37,7 +37,13 @@ PUBLIC = {
     "accounts.login",
     "accounts.forgot_password",
     "accounts.use_link",
+    # A supervisor without an account: the single-use link is the credential.
+    "partner.use_link",
+    "partner.link_done",
+    # A calendar app has no login: the unguessable token in the address is the credential.
+    "schedule.calendar_feed",
 }
+LINK_PAGES = {"accounts.use_link", "partner.use_link", "schedule.calendar_feed"}
 # Who may open the foundation's pages with personal data; widening one is a decision too.
 PERSONAL_DATA = {
     "accounts.user_list": {Role.ADMIN},
@@ -80,10 +86,13 @@ def test_anonymous_visitors_are_sent_to_login_from_every_page_that_is_not_public
 
 def test_public_pages_open_without_login(client, routes):
     for endpoint, method, path in routes:
-        if method == "GET" and POLICY[endpoint].public and endpoint != "accounts.use_link":
+        if method == "GET" and POLICY[endpoint].public and endpoint not in LINK_PAGES:
             assert client.get(path).status_code == 200, endpoint
     # A link with a made-up token is public too, and says that it does not work.
     assert "Lenken er ugyldig" in client.get("/lenke/dummy-token").get_data(as_text=True)
+    assert "Lenken er ugyldig" in client.get("/praksislenke/dummy").get_data(as_text=True)
+    # A calendar address with a made-up token is not found.
+    assert client.get("/kalender/dummy-token.ics").status_code == 404
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -152,7 +152,15 @@ def set_password(user: User, password: str) -> None:
     db.session.flush()
 
 
-def issue_link(purpose: TokenPurpose, email: str, user: User | None = None) -> str:
+def issue_link(
+    purpose: TokenPurpose,
+    email: str,
+    user: User | None = None,
+    *,
+    object_id: int | None = None,
+    payload: dict | None = None,
+    lifetime: timedelta | None = None,
+) -> str:
     token = secrets.token_urlsafe(32)
     db.session.add(
         ActionToken(
@@ -160,7 +168,9 @@ def issue_link(purpose: TokenPurpose, email: str, user: User | None = None) -> s
             purpose=purpose,
             user=user,
             email=normalise_email(email),
-            expires_at=utcnow() + current_app.config["TOKEN_LIFETIME"],
+            object_id=object_id,
+            payload=payload,
+            expires_at=utcnow() + (lifetime or current_app.config["TOKEN_LIFETIME"]),
         )
     )
     db.session.flush()

@@ -40,6 +40,10 @@ class AccessLog(db.Model):
     __table_args__ = (Index("ix_access_log_at", "at"),)
 
 
+# The actor of an access through a single-use link e-mailed to a supervisor (no account).
+LINK_ACTOR = "PARTNER_LINK"
+ACTOR_ROLES = {LINK_ACTOR: _l("Praksisveileder (engangslenke)"), "ANONYMOUS": _l("Ikke innlogget")}
+
 PURPOSES = {
     "ADMIN": _l("Forvaltning av brukere og systemet"),
     "COHORT_ADMIN": _l("Oppfølging av kurset"),
@@ -47,6 +51,7 @@ PURPOSES = {
     "PLACEMENT": _l("Praksisoppfølging"),
     "CERTIFICATE": _l("Kursbevis"),
     "OWN_DATA": _l("Egne opplysninger"),
+    "MELDEKORT": _l("Oversikt over fravær til meldekortet (NAV)"),
 }
 
 OBJECT_TYPES = {
@@ -57,4 +62,28 @@ OBJECT_TYPES = {
     "application_queue": _l("Søknadsliste"),
     "enrolment": _l("Deltakeropplysninger"),
     "own_enrolment": _l("Mitt kurs"),
+    "attendance_sheet": _l("Oppmøteliste for en økt"),
+    "calendar_feed": _l("Kalenderabonnement"),
+    "placement": _l("Praksisplass"),
+    "cohort_placements": _l("Praksisplasser i kurset"),
+    "allocation": _l("Fordeling av praksisplasser"),
+    "partner_placements": _l("Praksisplasser hos organisasjonen"),
+    "own_placements": _l("Min praksis"),
+    "placement_preferences": _l("Ønsker om praksisplass"),
+    # Placement follow-up (the placement itself may be listed by the placements area too).
+    "placement_answer": _l("Svar på praksisplass"),
+    "placement_hours": _l("Praksistimer"),
+    "placement_evaluation": _l("Sluttvurdering av praksis"),
+    "placement_concern": _l("Tvilsmelding"),
+    "placement_meeting": _l("Oppfølgingsmøte i praksis"),
+    "placement_proposal": _l("Forslag om endring av praksis"),
+    "placement_link": _l("Lenke sendt til praksisveileder"),
+    # Assessments and progress
+    "module_assessment": _l("Modulvurdering"),
+    "module_sheet": _l("Vurderinger i en modul for hele kurset"),
+    "project_assignment": _l("Prosjektoppgave"),
+    "trainee_progress": _l("Progresjon for deltaker"),
+    "own_progress": _l("Min progresjon"),
+    "progress_matrix": _l("Progresjonsoversikt for kurset"),
+    "meldekort": _l("Fravær per meldekortperiode"),
 }

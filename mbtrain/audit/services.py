@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from mbtrain.audit.models import AccessAction, AccessLog
+from mbtrain.audit.models import LINK_ACTOR, AccessAction, AccessLog
 from mbtrain.extensions import db
 from mbtrain.policy import describe_scope
 
@@ -26,12 +26,21 @@ def record_access(
     purpose: str,
     subject_user_id: int | None = None,
     subject_person_id: int | None = None,
+    link_email: str | None = None,
 ) -> AccessLog:
+    """``link_email``: the access came through a single-use link sent to this address; the
+    link, not any login, is the credential, so the actor is whoever holds that address."""
     actor = current_user
+    if link_email is not None:
+        actor_id, actor_role, actor_scope = None, LINK_ACTOR, link_email[:200]
+    elif actor.is_authenticated:
+        actor_id, actor_role, actor_scope = actor.id, actor.role.value, describe_scope(actor)
+    else:
+        actor_id, actor_role, actor_scope = None, "ANONYMOUS", "-"
     row = AccessLog(
-        actor_user_id=actor.id if actor.is_authenticated else None,
-        actor_role=actor.role.value if actor.is_authenticated else "ANONYMOUS",
-        actor_scope=describe_scope(actor) if actor.is_authenticated else "-",
+        actor_user_id=actor_id,
+        actor_role=actor_role,
+        actor_scope=actor_scope,
         subject_user_id=subject_user_id,
         subject_person_id=subject_person_id,
         action=action,

@@ -6,7 +6,7 @@ from sqlalchemy import or_, select
 
 from mbtrain.accounts.models import Role
 from mbtrain.audit.forms import AccessLogSearchForm
-from mbtrain.audit.models import OBJECT_TYPES, PURPOSES, AccessLog
+from mbtrain.audit.models import ACTOR_ROLES, OBJECT_TYPES, PURPOSES, AccessLog
 from mbtrain.extensions import db
 from mbtrain.i18n import TIMEZONE
 from mbtrain.people.models import Person
@@ -64,4 +64,6 @@ def object_label(code: str) -> str:
 
 @bp.app_template_global()
 def role_label(code: str) -> str:
-    return Role[code].label if code in Role.__members__ else code
+    if code in Role.__members__:
+        return Role[code].label
+    return str(ACTOR_ROLES.get(code, code))

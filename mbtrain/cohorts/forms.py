@@ -1,3 +1,5 @@
+from datetime import time
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -8,15 +10,31 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import TextInput
 
 from mbtrain.cohorts.models import CancelReason, CohortStatus
-from mbtrain.forms import REQUIRED, VersionField, choices
+from mbtrain.forms import REQUIRED, HoursField, MultiCheckboxField, VersionField, choices
 from mbtrain.idempotency import SubmissionKeyField
 
 DATE = _l("Skriv datoen som dd.mm.åååå, for eksempel 15.08.2027.")
+TIME = _l("Skriv klokkeslettet som tt:mm, for eksempel 09:00.")
+WEEKDAYS = (
+    (1, _l("Mandag")),
+    (2, _l("Tirsdag")),
+    (3, _l("Onsdag")),
+    (4, _l("Torsdag")),
+    (5, _l("Fredag")),
+)
 
 
 class NorwegianDateField(DateField):
@@ -43,6 +61,28 @@ class NorwegianDateField(DateField):
             super().process_formdata(valuelist)
         except ValueError as error:
             raise ValueError(str(DATE)) from error
+
+
+class NorwegianTimeField(TimeField):
+    """A time of day typed as 09:00 or 09.00, in a text input (see NorwegianDateField)."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", ["%H:%M", "%H.%M"])
+        kwargs.setdefault("render_kw", {"placeholder": "tt:mm", "inputmode": "numeric"})
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.strftime("%H:%M") if self.data else ""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(TIME)) from error
 
 
 class CohortForm(FlaskForm):
@@ -76,6 +116,27 @@ class CohortForm(FlaskForm):
         description=_l("Navn, telefon og e-post, én person per linje."),
     )
     instructors = SelectMultipleField(_l("Kursholdere"), coerce=int, validators=[Optional()])
+    teaching_weekdays = MultiCheckboxField(
+        _l("Undervisningsdager"),
+        coerce=int,
+        choices=choices(WEEKDAYS),
+        default=[1, 2],
+        description=_l("Dagene i uken kurset har undervisning. Timeplanen lages ut fra dem."),
+    )
+    hours_per_day = HoursField(
+        _l("Timer per undervisningsdag"),
+        default=5.0,
+        validators=[InputRequired(REQUIRED), NumberRange(0.5, 12, _l("Velg mellom 0,5 og 12."))],
+    )
+    day_starts_at = NorwegianTimeField(
+        _l("Undervisningen starter kl."),
+        default=time(9),
+        validators=[InputRequired(REQUIRED)],
+    )
+
+    def validate_teaching_weekdays(self, field):
+        if not field.data:
+            raise ValidationError(_l("Velg minst én undervisningsdag."))
 
 
 class CreateCohortForm(CohortForm):

@@ -2,7 +2,7 @@
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
 from flask_babel import gettext as _
 
@@ -40,6 +40,9 @@ class CohortFields:
     open_for_applications: bool
     contact_persons: str
     instructors: list[User]
+    teaching_weekdays: str = "1,2"
+    hours_per_day: float = 5.0
+    day_starts_at: time = time(9)
 
 
 def save_cohort(cohort: Cohort | None, fields: CohortFields) -> Cohort:
@@ -81,6 +84,9 @@ def save_cohort(cohort: Cohort | None, fields: CohortFields) -> Cohort:
     cohort.open_for_applications = fields.open_for_applications
     cohort.contact_persons = fields.contact_persons.strip()
     cohort.instructors = list(fields.instructors)
+    cohort.teaching_weekdays = fields.teaching_weekdays
+    cohort.hours_per_day = fields.hours_per_day
+    cohort.day_starts_at = fields.day_starts_at
     db.session.flush()
     log.info("cohort %s saved", cohort.id)
     return cohort

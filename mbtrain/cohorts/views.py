@@ -28,7 +28,11 @@ from mbtrain.i18n import today
 from mbtrain.idempotency import earlier_result, remember_submission
 from mbtrain.organisations.models import County, Organisation, OrganisationType
 from mbtrain.people.models import Person
+from mbtrain.placements.followup import open_concerns
 from mbtrain.policy import may_manage_county, visible_cohorts
+from mbtrain.progress.services import cohort_warnings
+from mbtrain.schedule.rules import parse_weekdays
+from mbtrain.schedule.services import module_titles, next_sessions
 
 bp = Blueprint("cohorts", __name__, url_prefix="/kurs")
 
@@ -93,6 +97,9 @@ def _fields(form) -> services.CohortFields:
         instructors=list(
             db.session.scalars(select(User).where(User.id.in_(form.instructors.data or [])))
         ),
+        teaching_weekdays=",".join(str(day) for day in sorted(set(form.teaching_weekdays.data))),
+        hours_per_day=form.hours_per_day.data,
+        day_starts_at=form.day_starts_at.data,
     )
 
 
@@ -170,6 +177,7 @@ def edit_cohort(cohort_id: int):
         form.curriculum_version.data = cohort.curriculum_version_id
         form.provider.data = cohort.provider_id
         form.instructors.data = [u.id for u in cohort.instructors]
+        form.teaching_weekdays.data = sorted(parse_weekdays(cohort.teaching_weekdays))
     status = 200
     if form.validate_on_submit():
         try:
@@ -206,6 +214,7 @@ def cohort_overview(cohort_id: int):
         (row for row in people if row.status is EnrolmentStatus.VENTELISTE),
         key=lambda row: (row.applied_on, row.id),
     )
+    upcoming = next_sessions(cohort, today())
     record_access(
         AccessAction.VIEW, object_type="cohort", object_id=cohort.id, purpose="COHORT_ADMIN"
     )
@@ -220,6 +229,10 @@ def cohort_overview(cohort_id: int):
         participants=[row for row in people if row.status not in NOT_YET_IN],
         statuses=list(EnrolmentStatus),
         closed_form=ClosedPeriodForm(),
+        next_sessions=upcoming,
+        module_titles=module_titles(cohort),
+        completion_warnings=cohort_warnings(cohort, today()),
+        concerns=open_concerns(cohort) if may_manage_county(current_user, cohort.county_id) else [],
     )
 
 

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import EmailField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from mbtrain.forms import REQUIRED, VersionField
 from mbtrain.organisations.models import OrganisationType
@@ -22,3 +22,28 @@ class OrganisationForm(FlaskForm):
 
 class EditOrganisationForm(OrganisationForm):
     version = VersionField()
+
+
+EMAIL_MESSAGE = _l("Skriv en gyldig e-postadresse, for eksempel navn@eksempel.no.")
+
+
+class ContactForm(FlaskForm):
+    name = StringField(_l("Navn"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    role_title = StringField(
+        _l("Rolle (valgfritt)"),
+        validators=[Optional(), Length(max=100)],
+        description=_l("For eksempel «Avdelingsleder» eller «Praksiskoordinator»."),
+    )
+    email = EmailField(
+        _l("E-post (valgfritt)"), validators=[Optional(), Length(max=254), Email(EMAIL_MESSAGE)]
+    )
+    phone = StringField(_l("Telefon (valgfritt)"), validators=[Optional(), Length(max=30)])
+
+
+class InvitePartnerForm(FlaskForm):
+    name = StringField(_l("Navn"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    email = EmailField(
+        _l("E-post"),
+        validators=[DataRequired(REQUIRED), Length(max=254), Email(EMAIL_MESSAGE)],
+        description=_l("Invitasjonen med en engangslenke sendes hit."),
+    )

@@ -7,8 +7,10 @@ from sqlalchemy import select
 from stdnum.exceptions import ValidationError
 from stdnum.no import orgnr as stdnum_orgnr
 
+from mbtrain.accounts import services as accounts
+from mbtrain.accounts.models import Role, TokenPurpose, User
 from mbtrain.extensions import db
-from mbtrain.organisations.models import County, Organisation, OrganisationType
+from mbtrain.organisations.models import ContactPerson, County, Organisation, OrganisationType
 
 log = logging.getLogger(__name__)
 
@@ -73,3 +75,52 @@ def _would_cycle(organisation: Organisation, parent: Organisation) -> bool:
             return True
         node = node.parent
     return False
+
+
+def add_contact(
+    organisation: Organisation, *, name: str, email: str, phone: str, role_title: str
+) -> ContactPerson:
+    contact = ContactPerson(
+        organisation=organisation,
+        name=name.strip(),
+        email=email.strip().lower(),
+        phone=phone.strip(),
+        role_title=role_title.strip(),
+    )
+    db.session.add(contact)
+    db.session.flush()
+    log.info("contact %s added to organisation %s", contact.id, organisation.id)
+    return contact
+
+
+def remove_contact(organisation: Organisation, contact_id: int) -> None:
+    contact = db.session.get(ContactPerson, contact_id)
+    if contact is None or contact.organisation_id != organisation.id:
+        raise OrganisationError(_("Kontaktpersonen finnes ikke."))
+    db.session.delete(contact)
+    db.session.flush()
+    log.info("contact %s removed from organisation %s", contact_id, organisation.id)
+
+
+def invite_partner(organisation: Organisation, *, name: str, email: str) -> User:
+    """A praksisveileder account tied to this organisation, and an invitation link by e-mail."""
+    try:
+        user = accounts.create_user(
+            email=email, name=name, role=Role.PARTNER, organisation=organisation
+        )
+    except accounts.AccountError as error:
+        raise OrganisationError(str(error), field="email") from error
+    token = accounts.issue_link(TokenPurpose.INVITATION, user.email, user)
+    accounts.send_link_mail(user, token, TokenPurpose.INVITATION)
+    log.info("partner user %s invited to organisation %s", user.id, organisation.id)
+    return user
+
+
+def partner_users(organisation: Organisation) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.organisation_id == organisation.id, User.role == Role.PARTNER)
+            .order_by(User.name)
+        )
+    )

@@ -33,6 +33,9 @@ def cohort_form(county, curriculum_version, provider, **overrides):
         "meeting_place": "Kaigaten 4, Bergen",
         "contact_persons": "Kari Nordmann, 55 55 55 55",
         "open_for_applications": "y",
+        "teaching_weekdays": ["1", "3"],
+        "hours_per_day": "5",
+        "day_starts_at": "09:00",
     }
     data.update(overrides)
     return data

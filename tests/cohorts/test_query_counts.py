@@ -30,4 +30,4 @@ def test_same_query_count_for_10_and_200_trainees(
         assert f"Kurs med {size}" in response.get_data(as_text=True)
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
-    assert counts[0] <= 10, counts
+    assert counts[0] <= 11, counts  # 11: the overview also lists tvilsmeldinger from practice

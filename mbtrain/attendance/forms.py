@@ -1,0 +1,31 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import FieldList, Form, FormField, IntegerField, SelectField
+from wtforms.validators import InputRequired, Optional
+from wtforms.widgets import HiddenInput
+
+from mbtrain.curriculum.loader import AttendanceStatus
+from mbtrain.forms import REQUIRED, HoursField, VersionField
+
+
+class RowForm(Form):
+    """One trainee on the sheet; the CSRF token is the sheet's."""
+
+    enrolment = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    status = SelectField(_l("Status"), choices=AttendanceStatus.choices())
+    hours = HoursField(_l("Timer til stede"), validators=[Optional()])
+
+
+class SheetForm(FlaskForm):
+    rows = FieldList(FormField(RowForm))
+    attendance_version = VersionField()
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("CSV-fil"),
+        validators=[FileRequired(REQUIRED)],
+        description=_l("Semikolon eller komma mellom kolonnene, lagret som UTF-8."),
+    )
+    attendance_version = VersionField()

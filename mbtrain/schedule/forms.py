@@ -1,0 +1,56 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from mbtrain.cohorts.forms import NorwegianDateField, NorwegianTimeField
+from mbtrain.forms import REQUIRED, HoursField, VersionField
+from mbtrain.idempotency import SubmissionKeyField
+
+
+class GenerateForm(FlaskForm):
+    # The plan the user saw; if the calendar changed since, the plan differs and nothing is saved.
+    fingerprint = HiddenField(validators=[InputRequired()])
+
+
+class SessionForm(FlaskForm):
+    module_code = SelectField(_l("Modul"), validators=[InputRequired(REQUIRED)])
+    date = NorwegianDateField(_l("Dato"), validators=[InputRequired(REQUIRED)])
+    starts_at = NorwegianTimeField(_l("Starter kl."), validators=[InputRequired(REQUIRED)])
+    hours = HoursField(
+        _l("Timer"),
+        validators=[InputRequired(REQUIRED), NumberRange(0.5, 12, _l("Velg mellom 0,5 og 12."))],
+    )
+    location = StringField(
+        _l("Sted"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("Tomt: kursets oppmøtested."),
+    )
+    note = StringField(
+        _l("Merknad"),
+        validators=[Optional(), Length(max=500)],
+        description=_l(
+            "Vises i timeplanen for kursholdere og koordinatorer, ikke i kalenderabonnementet. "
+            "Ikke skriv helseopplysninger eller navn på deltakere."
+        ),
+    )
+
+
+class AddSessionForm(SessionForm):
+    submission_key = SubmissionKeyField()
+
+
+class EditSessionForm(SessionForm):
+    version = VersionField()
+
+
+class CancelSessionForm(FlaskForm):
+    note = StringField(
+        _l("Begrunnelse"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("For eksempel «Kursholder er syk». Vises i timeplanen."),
+    )
+
+
+class FeedForm(FlaskForm):
+    """A button: make a new calendar address, or revoke the one there is."""

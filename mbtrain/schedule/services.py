@@ -1,0 +1,540 @@
+"""A cohort's timetable: generating it, changing single sessions, and calendar feeds.
+
+Services flush, never commit. Generation itself is the pure ``rules.plan_schedule``; here it
+is given the cohort's calendar (Norwegian public holidays from the ``holidays`` package and
+the cohort's closed periods) and its result is written in bulk.
+"""
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from types import MappingProxyType
+
+import holidays
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import Row, delete, func, insert, select, update
+
+from mbtrain.accounts.models import User
+from mbtrain.attendance.models import AttendanceRecord
+from mbtrain.cohorts.models import Cohort, CohortStatus
+from mbtrain.curriculum.loader import Curriculum, Module, ModuleKind
+from mbtrain.curriculum.services import curriculum_of
+from mbtrain.database import utcnow
+from mbtrain.enrolments.models import Enrolment
+from mbtrain.enrolments.transitions import HOLDS_PLACE
+from mbtrain.extensions import db
+from mbtrain.i18n import TIMEZONE
+from mbtrain.people.models import Person
+from mbtrain.placements.models import Placement, PlacementOffer, PlacementStatus
+from mbtrain.schedule.ical import FeedEvent
+from mbtrain.schedule.models import CalendarFeed, CourseSession, PracticePeriod, SessionStatus
+from mbtrain.schedule.rules import (
+    Calendar,
+    ClosedDays,
+    Schedule,
+    ScheduleDoesNotFit,
+    format_hours,
+    ordered_modules,
+    parse_weekdays,
+    plan_schedule,
+)
+
+log = logging.getLogger(__name__)
+
+# Holidays are looked up this many years past the end, to say how much a plan overruns.
+HOLIDAY_YEARS_AFTER_END = 5
+FEED_TOKEN_BYTES = 32  # 256 bits
+ENDED = (CohortStatus.AVSLUTTET, CohortStatus.AVBRUTT, CohortStatus.AVLYST)
+LIVE_PLACEMENTS = (
+    PlacementStatus.PROPOSED,
+    PlacementStatus.CONFIRMED,
+    PlacementStatus.ACTIVE,
+    PlacementStatus.COMPLETED,
+)
+
+
+class ScheduleError(Exception):
+    """A broken timetable rule; ``field`` names the form field it belongs to, if any."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class StalePlan(ScheduleError):
+    """The plan changed between the preview the user confirmed and the save."""
+
+
+# The cohort's calendar and curriculum ----------------------------------------------------
+
+_curricula: dict[str, Curriculum] = {}
+
+
+def curriculum_for(cohort: Cohort) -> Curriculum:
+    """The cohort's curriculum, parsed once per process (a stored version never changes)."""
+    version = cohort.curriculum_version
+    if version.sha256 not in _curricula:
+        _curricula[version.sha256] = curriculum_of(version)
+    return _curricula[version.sha256]
+
+
+def module_titles(cohort: Cohort) -> dict[str, str]:
+    return {m.code: m.title for m in curriculum_for(cohort).modules}
+
+
+def taught_modules(cohort: Cohort) -> tuple[Module, ...]:
+    """The modules that have sessions (theory and project), in teaching order."""
+    modules = ordered_modules(curriculum_for(cohort))
+    return tuple(m for m in modules if m.kind is not ModuleKind.PRACTICE)
+
+
+def norwegian_holidays(first_year: int, last_year: int) -> MappingProxyType:
+    """Norway's public holidays (helligdager) with their names in the user's language."""
+    language = "en_US" if _language() == "en" else "no"
+    return _holidays(first_year, last_year, language)
+
+
+@cache
+def _holidays(first_year: int, last_year: int, language: str) -> MappingProxyType:
+    found = holidays.country_holidays(
+        "NO", years=range(first_year, last_year + 1), language=language
+    )
+    return MappingProxyType(dict(found))
+
+
+def _language() -> str:
+    try:
+        return get_locale().language
+    except (AttributeError, RuntimeError):  # outside a request: the demo, the CLI
+        return "nb"
+
+
+def calendar_of(cohort: Cohort) -> Calendar:
+    return Calendar(
+        start=cohort.start_date,
+        end=cohort.end_date,
+        weekdays=parse_weekdays(cohort.teaching_weekdays),
+        hours_per_day=cohort.hours_per_day,
+        day_starts_at=cohort.day_starts_at,
+        closed=tuple(
+            ClosedDays(p.start_date, p.end_date, p.description) for p in cohort.closed_periods
+        ),
+        holidays=norwegian_holidays(
+            cohort.start_date.year, cohort.end_date.year + HOLIDAY_YEARS_AFTER_END
+        ),
+    )
+
+
+# Generating ------------------------------------------------------------------------------
+
+
+def plan_for(cohort: Cohort) -> Schedule:
+    """The timetable the cohort would get now; ScheduleError says why there is none."""
+    try:
+        return plan_schedule(ordered_modules(curriculum_for(cohort)), calendar_of(cohort))
+    except ScheduleDoesNotFit as error:
+        raise ScheduleError(str(error)) from error
+    except ValueError as error:
+        raise ScheduleError(
+            _("Velg minst én undervisningsdag i uken og timer per dag på kurset.")
+        ) from error
+
+
+def regeneration_blocker(cohort: Cohort) -> str | None:
+    """Why the timetable may not be made anew, in words; None when it may."""
+    if cohort.status in ENDED:
+        return _("Et avsluttet, avlyst eller avbrutt kurs får ikke ny timeplan.")
+    recorded = db.session.scalar(
+        select(func.count(func.distinct(AttendanceRecord.session_id)))
+        .join(CourseSession, CourseSession.id == AttendanceRecord.session_id)
+        .where(CourseSession.cohort_id == cohort.id)
+    )
+    if recorded:
+        return _(
+            "Timeplanen kan ikke lages på nytt: oppmøte er allerede registrert for "
+            "%(count)d økter, og det ville gått tapt. Flytt, avlys eller legg til enkeltøkter "
+            "i stedet.",
+            count=recorded,
+        )
+    return None
+
+
+def apply_schedule(cohort: Cohort, fingerprint: str | None = None) -> Schedule:
+    """Replace the cohort's sessions and practice periods with a newly planned timetable.
+
+    ``fingerprint`` is that of the plan the user confirmed; if the plan has changed since
+    (a closed period added, say), nothing is written.
+    """
+    blocker = regeneration_blocker(cohort)
+    if blocker:
+        raise ScheduleError(blocker)
+    schedule = plan_for(cohort)
+    if fingerprint is not None and fingerprint != schedule.fingerprint():
+        raise StalePlan(
+            _(
+                "Kursets kalender er endret etter at du så forhåndsvisningen, så timeplanen "
+                "ville blitt en annen. Ingenting er lagret. Se over den nye forhåndsvisningen "
+                "og bekreft på nytt."
+            )
+        )
+    _check_placements_fit(cohort, schedule)
+    write_schedule(cohort, schedule)
+    return schedule
+
+
+def write_schedule(cohort: Cohort, schedule: Schedule) -> None:
+    """Replace the cohort's sessions and practice periods, in bulk; the rules are the caller's."""
+    db.session.execute(delete(CourseSession).where(CourseSession.cohort_id == cohort.id))
+    db.session.execute(delete(PracticePeriod).where(PracticePeriod.cohort_id == cohort.id))
+    if schedule.sessions:
+        db.session.execute(
+            insert(CourseSession),
+            [
+                {
+                    "cohort_id": cohort.id,
+                    "module_code": s.module_code,
+                    "date": s.date,
+                    "starts_at": s.starts_at,
+                    "hours": s.hours,
+                    "location": "",  # empty: the cohort's meeting place, wherever it moves
+                }
+                for s in schedule.sessions
+            ],
+        )
+    if schedule.practice:
+        db.session.execute(
+            insert(PracticePeriod),
+            [
+                {
+                    "cohort_id": cohort.id,
+                    "module_code": p.module_code,
+                    "start_date": p.start_date,
+                    "end_date": p.end_date,
+                }
+                for p in schedule.practice
+            ],
+        )
+    db.session.flush()
+    log.info("cohort %s schedule generated: %d sessions", cohort.id, len(schedule.sessions))
+
+
+def _check_placements_fit(cohort: Cohort, schedule: Schedule) -> None:
+    """Offers and placements made for a practice period must still lie inside it."""
+    periods = {p.module_code: (p.start_date, p.end_date) for p in schedule.practice}
+    offers = db.session.execute(
+        select(
+            PlacementOffer.module_code, PlacementOffer.start_date, PlacementOffer.end_date
+        ).where(PlacementOffer.cohort_id == cohort.id)
+    ).all()
+    placements = db.session.execute(
+        select(Placement.module_code, Placement.start_date, Placement.end_date)
+        .join(Enrolment, Enrolment.id == Placement.enrolment_id)
+        .where(Enrolment.cohort_id == cohort.id, Placement.status.in_(LIVE_PLACEMENTS))
+    ).all()
+    outside = [
+        row
+        for row in (*offers, *placements)
+        if row.module_code in periods
+        and not periods[row.module_code][0]
+        <= row.start_date
+        <= row.end_date
+        <= periods[row.module_code][1]
+    ]
+    if outside:
+        raise ScheduleError(
+            _(
+                "Den nye timeplanen ville flyttet praksisperioden slik at %(count)d "
+                "praksistilbud eller praksisplasser havner utenfor den. Endre dem først, "
+                "eller behold timeplanen du har.",
+                count=len(outside),
+            )
+        )
+
+
+# Single sessions -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionFields:
+    module_code: str
+    date: date
+    starts_at: time
+    hours: float
+    location: str
+    note: str
+
+
+def add_session(cohort: Cohort, fields: SessionFields) -> CourseSession:
+    _check_session(cohort, fields)
+    session = CourseSession(
+        cohort_id=cohort.id,
+        module_code=fields.module_code,
+        date=fields.date,
+        starts_at=fields.starts_at,
+        hours=fields.hours,
+        location=fields.location.strip(),
+        note=fields.note.strip(),
+    )
+    db.session.add(session)
+    db.session.flush()
+    log.info("session %s added to cohort %s", session.id, cohort.id)
+    return session
+
+
+def change_session(cohort: Cohort, session: CourseSession, fields: SessionFields) -> None:
+    """Move a session to another day or time, or change its hours, place or note."""
+    _check_session(cohort, fields)
+    most = _most_hours_recorded(session)
+    if most is not None and fields.hours < most:
+        raise ScheduleError(
+            _(
+                "Oppmøte er registrert med opptil %(hours)s timer for denne økten. "
+                "Timetallet kan ikke settes lavere.",
+                hours=format_hours(most),
+            ),
+            field="hours",
+        )
+    session.module_code = fields.module_code
+    session.date = fields.date
+    session.starts_at = fields.starts_at
+    session.hours = fields.hours
+    session.location = fields.location.strip()
+    session.note = fields.note.strip()
+    db.session.flush()
+
+
+def cancel_session(session: CourseSession, note: str) -> None:
+    if session.status is SessionStatus.AVLYST:
+        raise ScheduleError(_("Økten er allerede avlyst."))
+    if has_attendance(session):
+        raise ScheduleError(
+            _("Oppmøte er registrert for denne økten, så den kan ikke avlyses."),
+        )
+    session.status = SessionStatus.AVLYST
+    if note.strip():
+        session.note = note.strip()
+    db.session.flush()
+
+
+def restore_session(session: CourseSession) -> None:
+    if session.status is not SessionStatus.AVLYST:
+        raise ScheduleError(_("Økten er ikke avlyst."))
+    session.status = SessionStatus.PLANLAGT
+    db.session.flush()
+
+
+def has_attendance(session: CourseSession) -> bool:
+    return _most_hours_recorded(session) is not None
+
+
+def _most_hours_recorded(session: CourseSession) -> float | None:
+    return db.session.scalar(
+        select(func.max(AttendanceRecord.hours_present)).where(
+            AttendanceRecord.session_id == session.id
+        )
+    )
+
+
+def _check_session(cohort: Cohort, fields: SessionFields) -> None:
+    module = curriculum_for(cohort).module(fields.module_code)
+    if module is None or module.kind is ModuleKind.PRACTICE:
+        raise ScheduleError(_("Velg en teori- eller prosjektmodul fra læreplanen."), "module_code")
+    if not cohort.start_date <= fields.date <= cohort.end_date:
+        raise ScheduleError(
+            _(
+                "Datoen må ligge innenfor kursets periode (%(first)s–%(last)s).",
+                first=cohort.start_date.strftime("%d.%m.%Y"),
+                last=cohort.end_date.strftime("%d.%m.%Y"),
+            ),
+            "date",
+        )
+    reason = calendar_of(cohort).day_off(fields.date)
+    if reason:
+        raise ScheduleError(
+            _("Kurset har ikke undervisning denne dagen (%(reason)s).", reason=reason), "date"
+        )
+    if not 0 < fields.hours <= 12:
+        raise ScheduleError(_("Velg mellom 0,5 og 12 timer."), "hours")
+
+
+# Reading the timetable -------------------------------------------------------------------
+
+
+def session_rows(cohort_ids: list[int], first: date | None = None) -> list[Row]:
+    """The sessions of some cohorts as plain rows, with how many attendance records each has."""
+    recorded = (
+        select(func.count(AttendanceRecord.id))
+        .where(AttendanceRecord.session_id == CourseSession.id)
+        .correlate(CourseSession)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            CourseSession.id,
+            CourseSession.cohort_id,
+            CourseSession.module_code,
+            CourseSession.date,
+            CourseSession.starts_at,
+            CourseSession.hours,
+            CourseSession.status,
+            CourseSession.location,
+            CourseSession.note,
+            CourseSession.version,
+            recorded.label("recorded"),
+        )
+        .where(CourseSession.cohort_id.in_(cohort_ids))
+        .order_by(CourseSession.date, CourseSession.starts_at, CourseSession.id)
+    )
+    if first is not None:
+        query = query.where(CourseSession.date >= first)
+    return list(db.session.execute(query))
+
+
+def practice_periods(cohort_ids: list[int]) -> list[PracticePeriod]:
+    return list(
+        db.session.scalars(
+            select(PracticePeriod)
+            .where(PracticePeriod.cohort_id.in_(cohort_ids))
+            .order_by(PracticePeriod.start_date)
+        )
+    )
+
+
+def next_sessions(cohort: Cohort, today: date, count: int = 3) -> list[CourseSession]:
+    return list(
+        db.session.scalars(
+            select(CourseSession)
+            .where(
+                CourseSession.cohort_id == cohort.id,
+                CourseSession.date >= today,
+                CourseSession.status == SessionStatus.PLANLAGT,
+            )
+            .order_by(CourseSession.date, CourseSession.starts_at)
+            .limit(count)
+        )
+    )
+
+
+def own_cohorts(person: Person) -> list[Cohort]:
+    """The cohorts a trainee holds a place in (waiting to start, or taking part)."""
+    return list(
+        db.session.scalars(
+            select(Cohort)
+            .join(Enrolment, Enrolment.cohort_id == Cohort.id)
+            .where(Enrolment.person_id == person.id, Enrolment.status.in_(HOLDS_PLACE))
+            .order_by(Cohort.start_date)
+        )
+    )
+
+
+# Calendar feeds --------------------------------------------------------------------------
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def active_feed(*, cohort: Cohort | None = None, person: Person | None = None):
+    return db.session.scalar(
+        select(CalendarFeed)
+        .where(*_feed_owner(cohort, person), CalendarFeed.revoked_at.is_(None))
+        .order_by(CalendarFeed.id.desc())
+        .limit(1)
+    )
+
+
+def create_feed(
+    *, cohort: Cohort | None = None, person: Person | None = None, by: User
+) -> tuple[CalendarFeed, str]:
+    """A new feed address; the old one stops working. The token is returned only here."""
+    revoke_feeds(cohort=cohort, person=person)
+    token = secrets.token_urlsafe(FEED_TOKEN_BYTES)
+    feed = CalendarFeed(
+        token_hash=hash_token(token),
+        cohort_id=cohort.id if cohort else None,
+        person_id=person.id if person else None,
+        created_by_id=by.id,
+    )
+    db.session.add(feed)
+    db.session.flush()
+    log.info("calendar feed %s made", feed.id)
+    return feed, token
+
+
+def revoke_feeds(*, cohort: Cohort | None = None, person: Person | None = None) -> int:
+    result = db.session.execute(
+        update(CalendarFeed)
+        .where(*_feed_owner(cohort, person), CalendarFeed.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    db.session.flush()
+    return result.rowcount
+
+
+def feed_by_token(token: str) -> CalendarFeed | None:
+    """The live feed for this token; None for an unknown or revoked one."""
+    if not 20 <= len(token) <= 100:
+        return None
+    return db.session.scalar(
+        select(CalendarFeed).where(
+            CalendarFeed.token_hash == hash_token(token), CalendarFeed.revoked_at.is_(None)
+        )
+    )
+
+
+def _feed_owner(cohort: Cohort | None, person: Person | None) -> list:
+    if (cohort is None) == (person is None):
+        raise ValueError("a feed belongs to one cohort or one person")
+    if cohort is not None:
+        return [CalendarFeed.cohort_id == cohort.id, CalendarFeed.person_id.is_(None)]
+    return [CalendarFeed.person_id == person.id, CalendarFeed.cohort_id.is_(None)]
+
+
+def feed_cohorts(feed: CalendarFeed) -> list[Cohort]:
+    if feed.cohort_id is not None:
+        return [feed.cohort]
+    return own_cohorts(feed.person)
+
+
+def feed_events(cohorts: list[Cohort], host: str) -> list[FeedEvent]:
+    """What a calendar feed holds: sessions (cancelled ones marked) and practice periods.
+
+    Module and time and place, nothing about any person, and no notes (free text).
+    """
+    by_id = {cohort.id: cohort for cohort in cohorts}
+    titles = {cohort.id: module_titles(cohort) for cohort in cohorts}
+    events = []
+    for row in session_rows(list(by_id)):
+        cohort = by_id[row.cohort_id]
+        title = titles[cohort.id].get(row.module_code, row.module_code)
+        start = datetime.combine(row.date, row.starts_at, TIMEZONE)
+        cancelled = row.status is SessionStatus.AVLYST
+        events.append(
+            FeedEvent(
+                uid=f"okt-{row.id}@{host}",
+                summary=(_("AVLYST: %(title)s", title=title) if cancelled else title),
+                start=start,
+                end=start + timedelta(hours=row.hours),
+                location=row.location or cohort.meeting_place,
+                description=f"{cohort.name}\n{row.module_code} {title}",
+                cancelled=cancelled,
+                sequence=row.version - 1,
+            )
+        )
+    for period in practice_periods(list(by_id)):
+        cohort = by_id[period.cohort_id]
+        title = titles[cohort.id].get(period.module_code, period.module_code)
+        events.append(
+            FeedEvent(
+                uid=f"praksis-{period.id}@{host}",
+                summary=_("Praksisperiode: %(title)s", title=title),
+                start=period.start_date,
+                end=period.end_date + timedelta(days=1),
+                description=cohort.name,
+            )
+        )
+    return events

@@ -1,0 +1,469 @@
+"""How fast is the cohort matrix, next to a hello-world Flask app served the same way?
+
+    python tests/benchmarks/bench_matrix.py            # or: pytest -m benchmark -s
+
+Builds a cohort of 25 trainees in a 12-module curriculum with a full year of timetable,
+attendance, placements and results in a temporary SQLite database; serves the app and a bare
+hello-world Flask app with gunicorn (same workers, same settings) on free loopback ports;
+logs in as the county coordinator; and measures requests per second of the matrix page
+(login, access log and the full layout included) and of the hello-world route with the same
+load client: threads with http.client, each for a fixed time. Prints both rates and the
+ratio (the goal is at least 0.25). Everything runs on 127.0.0.1 and stops by itself.
+"""
+
+import argparse
+import http.client
+import os
+import random
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass
+from datetime import date, timedelta
+from datetime import time as clock
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+PASSWORD = "benchmark-passord-2026"
+COORDINATOR = "koordinator@example.org"
+TRAINEES = 25
+GOAL = 0.25
+HELLO_APP = textwrap.dedent(
+    """
+    from flask import Flask
+
+    app = Flask(__name__)
+
+
+    @app.get("/")
+    def hello():
+        return "Hello, World!"
+    """
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    requests: int
+    seconds: float
+    errors: int
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
+
+
+# The data ------------------------------------------------------------------------------
+
+
+def build_database(data_dir: Path) -> int:
+    """A migrated SQLite database with the benchmark cohort; returns the cohort's id."""
+    os.environ.update(environment(data_dir))
+    sys.path.insert(0, str(REPO))
+    from flask_migrate import upgrade
+
+    from mbtrain import create_app
+    from mbtrain.extensions import db
+
+    app = create_app()
+    with app.app_context():
+        upgrade()
+        cohort_id = fill(db)
+        db.session.commit()
+        db.engine.dispose()
+    return cohort_id
+
+
+def twelve_module_curriculum():
+    """The national curriculum without two of Teori II's modules: twelve modules."""
+    from mbtrain.curriculum import loader
+
+    content = loader.content(loader.shipped_curricula()[0])
+    dropped = {"T2-05", "T2-06"}
+    content["version"] = "2025.900"
+    content["modules"] = [m for m in content["modules"] if m["code"] not in dropped]
+    rule = content["completion"]
+    rule["required_modules"] = [c for c in rule["required_modules"] if c not in dropped]
+    return loader.from_content(content, "benchmark")
+
+
+def fill(db) -> int:
+    from sqlalchemy import insert, select
+
+    from mbtrain.accounts import services as accounts
+    from mbtrain.accounts.models import Role
+    from mbtrain.assessments.models import AssessmentResult, ModuleAssessment
+    from mbtrain.attendance.models import AttendanceRecord
+    from mbtrain.cohorts.models import Cohort, CohortStatus
+    from mbtrain.curriculum import services as curricula
+    from mbtrain.curriculum.loader import AttendanceStatus, ModuleKind
+    from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
+    from mbtrain.organisations.models import County, Organisation, OrganisationType
+    from mbtrain.people.models import Person
+    from mbtrain.placements.models import (
+        FinalEvaluation,
+        HoursEntry,
+        Placement,
+        PlacementStatus,
+        Signature,
+        SignedAction,
+        SignedVia,
+    )
+    from mbtrain.schedule.models import CourseSession
+
+    rng = random.Random(2026)
+    curriculum = twelve_module_curriculum()
+    version = curricula.import_curriculum(curriculum).version
+    county = db.session.scalar(select(County).where(County.code == "46"))
+    provider = Organisation(
+        name="Fjordlys Kurs AS", orgnr="911111111", type=OrganisationType.TILTAKSARRANGOR
+    )
+    partner = Organisation(name="Bjørgvin DPS", orgnr="922222222", type=OrganisationType.KOMMUNE)
+    db.session.add_all([provider, partner])
+    accounts.create_user(
+        email=COORDINATOR,
+        name="Kari Koordinator",
+        role=Role.COORDINATOR,
+        counties=[county],
+        password=PASSWORD,
+    )
+    today = date.today()
+    start = today - timedelta(days=300)
+    start -= timedelta(days=start.weekday())  # a Monday
+    cohort = Cohort(
+        name="MB-opplæring benchmark",
+        county=county,
+        curriculum_version=version,
+        provider=provider,
+        start_date=start,
+        end_date=start + timedelta(days=360),
+        places=TRAINEES,
+        status=CohortStatus.GJENNOMFORES,
+    )
+    db.session.add(cohort)
+    db.session.flush()
+
+    # A full year of teaching: Monday and Wednesday, five hours, module after module.
+    theory = [m for m in curriculum.modules if m.kind is not ModuleKind.PRACTICE]
+    days = [
+        start + timedelta(days=d)
+        for d in range(360)
+        if (start + timedelta(days=d)).weekday() in (0, 2)
+    ]
+    sessions, module_of_day = [], {}
+    per_module = max(len(days) // len(theory), 1)
+    for number, day in enumerate(days):
+        module = theory[min(number // per_module, len(theory) - 1)]
+        module_of_day[day] = module.code
+        sessions.append(
+            {
+                "cohort_id": cohort.id,
+                "module_code": module.code,
+                "date": day,
+                "starts_at": clock(9),
+                "hours": 5.0,
+            }
+        )
+    db.session.execute(insert(CourseSession), sessions)
+    held = db.session.execute(
+        select(CourseSession.id, CourseSession.date, CourseSession.module_code).where(
+            CourseSession.cohort_id == cohort.id, CourseSession.date <= today
+        )
+    ).all()
+
+    records, assessments, last_day = [], [], {}
+    for _, day, code in held:
+        last_day[code] = max(last_day.get(code, day), day)
+    for number in range(TRAINEES):
+        person = Person(
+            name=f"Deltaker {number + 1:02d} Benchmark",
+            date_of_birth=date(1980 + number % 20, 1 + number % 12, 1 + number % 28),
+            email=f"deltaker{number}@example.net",
+        )
+        db.session.add(person)
+        db.session.flush()
+        enrolment = Enrolment(
+            person_id=person.id,
+            cohort_id=cohort.id,
+            applied_on=start - timedelta(days=60),
+            status=EnrolmentStatus.DELTAR,
+            start_date=start,
+        )
+        db.session.add(enrolment)
+        db.session.flush()
+        absence = rng.choice([0.03, 0.08, 0.15, 0.25])
+        for session_id, _, _ in held:
+            roll = rng.random()
+            status = AttendanceStatus.TIL_STEDE
+            if roll < absence:
+                status = rng.choice(
+                    [
+                        AttendanceStatus.SYK,
+                        AttendanceStatus.AVTALT_FRAVAER,
+                        AttendanceStatus.IKKE_MOTT,
+                    ]
+                )
+            present = 5.0 if status is AttendanceStatus.TIL_STEDE else 0.0
+            records.append(
+                {
+                    "session_id": session_id,
+                    "enrolment_id": enrolment.id,
+                    "status": status,
+                    "hours_present": present,
+                }
+            )
+        for module in curriculum.modules:
+            ended = last_day.get(module.code)
+            if ended is not None and ended < today - timedelta(days=7):
+                result = (
+                    AssessmentResult.GODKJENT
+                    if rng.random() > 0.08
+                    else AssessmentResult.IKKE_GODKJENT
+                )
+                assessments.append(
+                    {
+                        "enrolment_id": enrolment.id,
+                        "module_code": module.code,
+                        "result": result,
+                        "assessed_on": ended + timedelta(days=3),
+                        "comment": "Godt arbeid.",
+                    }
+                )
+        placement = Placement(
+            enrolment_id=enrolment.id,
+            organisation_id=partner.id,
+            module_code="P1-01",
+            supervisor_name="Synne Veileder",
+            supervisor_email="veileder@example.org",
+            start_date=start + timedelta(weeks=16),
+            end_date=start + timedelta(weeks=26) - timedelta(days=3),
+            weekly_hours=19.0,
+            status=PlacementStatus.COMPLETED,
+        )
+        db.session.add(placement)
+        db.session.flush()
+        for week in range(10):
+            signature = Signature(
+                placement_id=placement.id,
+                action=SignedAction.CONFIRM_HOURS,
+                via=SignedVia.PORTAL,
+                typed_name="Synne Veileder",
+                signer_email="veileder@example.org",
+                content={"week": week},
+                content_sha256="0" * 64,
+            )
+            db.session.add(signature)
+            db.session.flush()
+            db.session.add(
+                HoursEntry(
+                    placement_id=placement.id,
+                    week_start=placement.start_date + timedelta(weeks=week),
+                    hours=rng.choice([19.0, 19.0, 15.0, 11.0]),
+                    confirmed_signature_id=signature.id,
+                )
+            )
+        signature = Signature(
+            placement_id=placement.id,
+            action=SignedAction.FINAL_EVALUATION,
+            via=SignedVia.PORTAL,
+            typed_name="Synne Veileder",
+            signer_email="veileder@example.org",
+            content={"final": True},
+            content_sha256="0" * 64,
+        )
+        db.session.add(signature)
+        db.session.flush()
+        db.session.add(
+            FinalEvaluation(
+                placement_id=placement.id, passed=True, text="Bestått.", signature_id=signature.id
+            )
+        )
+    db.session.execute(insert(AttendanceRecord), records)
+    db.session.execute(insert(ModuleAssessment), assessments)
+    print(
+        f"data: {TRAINEES} trainees, {len(curriculum.modules)} modules, {len(sessions)} sessions, "
+        f"{len(records)} attendance records, {len(assessments)} assessments"
+    )
+    return cohort.id
+
+
+# The servers ---------------------------------------------------------------------------
+
+
+def environment(data_dir: Path) -> dict[str, str]:
+    return {
+        "MBTRAIN_ENV": "development",
+        "MBTRAIN_DATA_DIR": str(data_dir),
+        "MBTRAIN_DATABASE_URL": f"sqlite:///{data_dir / 'benchmark.sqlite3'}",
+        "MBTRAIN_SECRET_KEY": "benchmark-secret-key-" + "b" * 32,
+        "MBTRAIN_DEBUG": "0",
+        "FLASK_DEBUG": "0",
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(
+    app: str, probe: str, workers: int, cwd: Path, env: dict[str, str]
+) -> tuple[subprocess.Popen, int]:
+    """gunicorn on a free loopback port, once every worker answers ``probe``."""
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers)]
+    command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", app]
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        command,
+        cwd=cwd,
+        env={**os.environ, **env, "PYTHONPATH": f"{REPO}:{cwd}"},
+        start_new_session=True,
+    )
+    deadline, answered = time.monotonic() + 60, 0
+    while time.monotonic() < deadline and answered < 2 * workers:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn for {app} stopped at start")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", probe)
+            answered += connection.getresponse().status == 200
+            connection.close()
+        except OSError:
+            time.sleep(0.2)
+    if answered < 2 * workers:
+        stop(process)
+        raise SystemExit(f"gunicorn for {app} did not start")
+    return process, port
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+# The client ----------------------------------------------------------------------------
+
+
+def log_in(port: int) -> str:
+    """The session cookie of the coordinator, after a real login with the form's CSRF token."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/logg-inn")
+    response = connection.getresponse()
+    page = response.read().decode()
+    cookie = response.getheader("Set-Cookie").split(";", 1)[0]
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode({"csrf_token": token, "email": COORDINATOR, "password": PASSWORD})
+    connection.request(
+        "POST",
+        "/logg-inn",
+        body=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+    )
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    if response.status != 302:
+        raise SystemExit(f"login failed: {response.status}")
+    return response.getheader("Set-Cookie").split(";", 1)[0]
+
+
+def load(port: int, path: str, cookie: str, expect: str, threads: int, seconds: float) -> Result:
+    """Requests from `threads` threads for `seconds`; a response without `expect` is an error."""
+    counts = [0] * threads
+    errors = [0] * threads
+    stop_at = time.monotonic() + seconds
+    headers = {"Cookie": cookie} if cookie else {}
+
+    def worker(index: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        while time.monotonic() < stop_at:
+            try:
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                body = response.read()
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                errors[index] += 1
+                continue
+            if response.status == 200 and expect.encode() in body:
+                counts[index] += 1
+            else:
+                errors[index] += 1
+        connection.close()
+
+    started = time.monotonic()
+    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return Result(sum(counts), time.monotonic() - started, sum(errors))
+
+
+# The run -------------------------------------------------------------------------------
+
+
+def run(seconds: float = 8.0, workers: int = 2, threads: int = 4, rounds: int = 2) -> float:
+    with tempfile.TemporaryDirectory(prefix="mbtrain-bench-") as scratch:
+        data_dir = Path(scratch)
+        cohort_id = build_database(data_dir)
+        (data_dir / "hello.py").write_text(HELLO_APP)
+        env = environment(data_dir)
+        app_server, app_port = serve("mbtrain.wsgi:app", "/healthz", workers, data_dir, env)
+        hello_server, hello_port = serve("hello:app", "/", workers, data_dir, env)
+        try:
+            cookie = log_in(app_port)
+            matrix = f"/kurs/{cohort_id}/progresjon"
+            expect = "Deltaker 25 Benchmark"
+            # Warm up both (templates compiled, curriculum parsed, connections open).
+            load(app_port, matrix, cookie, expect, threads, 1.5)
+            load(hello_port, "/", "", "Hello", threads, 1.5)
+            best_app, best_hello = None, None
+            for _ in range(rounds):
+                hello = load(hello_port, "/", "", "Hello", threads, seconds)
+                page = load(app_port, matrix, cookie, expect, threads, seconds)
+                if best_hello is None or hello.rate > best_hello.rate:
+                    best_hello = hello
+                if best_app is None or page.rate > best_app.rate:
+                    best_app = page
+        finally:
+            stop(app_server)
+            stop(hello_server)
+    ratio = best_app.rate / best_hello.rate
+    print(
+        f"gunicorn, {workers} sync workers each; {threads} client threads, "
+        f"best of {rounds} rounds of {seconds:g} s"
+    )
+    print(f"hello world:   {best_hello.rate:8.1f} requests/s ({best_hello.errors} errors)")
+    print(f"cohort matrix: {best_app.rate:8.1f} requests/s ({best_app.errors} errors)")
+    print(f"ratio:         {ratio:8.2f} (goal: at least {GOAL})")
+    if best_app.errors or best_hello.errors:
+        raise SystemExit("some requests failed")
+    return ratio
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=8.0, help="per measurement")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
+    parser.add_argument("--threads", type=int, default=4, help="client threads")
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    run(args.seconds, args.workers, args.threads, args.rounds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""What the placement, offer and matching tests share: a running cohort (dates relative to
+today), organisations, and placements made through the services.
+
+Import the fixture into a test module (``from tests.placements.core_support import
+world_fixture``) and ask for it as ``world``.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from mbtrain.accounts.models import Role, User
+from mbtrain.audit.models import AccessLog
+from mbtrain.cohorts.models import Cohort, CohortStatus
+from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
+from mbtrain.extensions import db
+from mbtrain.i18n import today
+from mbtrain.organisations.models import Organisation, OrganisationType
+from mbtrain.placements import offers, services
+from mbtrain.placements.models import Placement, PlacementOffer, PlacementStatus
+from mbtrain.schedule.models import PracticePeriod
+
+S = PlacementStatus
+WALK = {
+    S.PROPOSED: (),
+    S.CONFIRMED: (S.CONFIRMED,),
+    S.ACTIVE: (S.CONFIRMED, S.ACTIVE),
+    S.COMPLETED: (S.CONFIRMED, S.ACTIVE, S.COMPLETED),
+    S.DECLINED: (S.DECLINED,),
+    S.CANCELLED: (S.CANCELLED,),
+}
+
+
+@dataclass
+class World:
+    cohort: Cohort
+    coordinator: User
+    organisation: Organisation  # Bjørgvin-like unit, child of `parent`
+    parent: Organisation
+    other: Organisation
+    partner: User
+    make_enrolment: object
+    make_user: object
+    placements: list[Placement] = field(default_factory=list)
+
+    def trainee(self, status=EnrolmentStatus.DELTAR, **kwargs) -> Enrolment:
+        protected = kwargs.pop("protected", False)
+        enrolment = self.make_enrolment(self.cohort, status, **kwargs)
+        enrolment.person.protected = protected
+        enrolment.person.phone = "41234567"
+        db.session.commit()
+        return enrolment
+
+    def trainee_user(self, enrolment: Enrolment) -> User:
+        user = self.make_user(
+            Role.TRAINEE, email=enrolment.person.email, name=enrolment.person.name
+        )
+        enrolment.person.user = user
+        db.session.commit()
+        return user
+
+    def period(self, module_code: str = "P1-01", start_days: int = -30, weeks: int = 10):
+        period = PracticePeriod(
+            cohort=self.cohort,
+            module_code=module_code,
+            start_date=today() + timedelta(days=start_days),
+            end_date=today() + timedelta(days=start_days + weeks * 7 - 3),
+        )
+        db.session.add(period)
+        db.session.commit()
+        return period
+
+    def fields(self, **overrides) -> services.PlacementFields:
+        values = {
+            "organisation": self.organisation,
+            "module_code": "P1-01",
+            "supervisor_name": "Kari Veileder",
+            "supervisor_email": "kari.veileder@example.org",
+            "start_date": today() - timedelta(days=14),
+            "end_date": today() + timedelta(days=50),
+            "weekly_hours": 19,
+        }
+        values.update(overrides)
+        return services.PlacementFields(**values)
+
+    def place(
+        self, enrolment: Enrolment, status: PlacementStatus = S.PROPOSED, **overrides
+    ) -> Placement:
+        """A placement made by the coordinator and walked to `status` (gates recorded)."""
+        placement = services.create_placement(enrolment, self.fields(**overrides), by=None)
+        placement.confidentiality_signed_on = placement.start_date - timedelta(days=3)
+        for step in WALK[status]:
+            services.set_status(placement, step, by_email="oppsett@example.org", reason="test")
+        db.session.commit()
+        return placement
+
+    def offer(self, organisation: Organisation | None = None, places: int = 2, **kw):
+        offer = offers.save_offer(
+            None,
+            self.cohort,
+            offers.OfferFields(
+                organisation=organisation or self.organisation,
+                module_code=kw.pop("module_code", "P1-01"),
+                start_date=kw.pop("start_date", today() - timedelta(days=14)),
+                end_date=kw.pop("end_date", today() + timedelta(days=50)),
+                places=places,
+                field_of_work=kw.pop("field_of_work", "Psykisk helse, dagtilbud"),
+                **kw,
+            ),
+            by=None,
+        )
+        db.session.commit()
+        return offer
+
+
+@pytest.fixture(name="world")
+def world_fixture(make_cohort, make_enrolment, make_organisation, make_user, county) -> World:
+    cohort = make_cohort(
+        name="MB-kurs Vestland",
+        start_date=today() - timedelta(days=120),
+        end_date=today() + timedelta(days=200),
+        status=CohortStatus.GJENNOMFORES,
+    )
+    parent = make_organisation("Helse Fjord HF", county=county, type=OrganisationType.HELSEFORETAK)
+    organisation = make_organisation(
+        "Fjordtun DPS", county=county, type=OrganisationType.HELSEFORETAK, parent=parent
+    )
+    other = make_organisation("Sjøgata bofellesskap", county=county)
+    return World(
+        cohort=cohort,
+        coordinator=make_user(Role.COORDINATOR, counties=[county], name="Kari Koordinator"),
+        organisation=organisation,
+        parent=parent,
+        other=other,
+        partner=make_user(Role.PARTNER, organisation=organisation, name="Per Praksis"),
+        make_enrolment=make_enrolment,
+        make_user=make_user,
+    )
+
+
+def log_rows_after(first_id: int) -> list[AccessLog]:
+    return db.session.scalars(
+        select(AccessLog).where(AccessLog.id > first_id).order_by(AccessLog.id)
+    ).all()
+
+
+def last_log_id() -> int:
+    return db.session.scalar(select(AccessLog.id).order_by(AccessLog.id.desc()).limit(1)) or 0
+
+
+def placements_of(enrolment: Enrolment) -> list[Placement]:
+    return db.session.scalars(
+        select(Placement).where(Placement.enrolment_id == enrolment.id).order_by(Placement.id)
+    ).all()
+
+
+def offers_of(cohort: Cohort) -> list[PlacementOffer]:
+    return db.session.scalars(
+        select(PlacementOffer)
+        .where(PlacementOffer.cohort_id == cohort.id)
+        .order_by(PlacementOffer.id)
+    ).all()
+
+
+def day(offset: int) -> date:
+    return today() + timedelta(days=offset)

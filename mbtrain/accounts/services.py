@@ -11,8 +11,8 @@ from datetime import timedelta
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import contains_eager, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from mbtrain.accounts.models import ActionToken, AuthSession, Role, TokenPurpose, User
@@ -73,24 +73,38 @@ def start_session(user: User) -> str:
     return token
 
 
+# Every request runs this: built once, with bound parameters, so a request only binds its
+# values; the user and their counties come back in the same round trip.
+_LIVE_SESSION = (
+    select(AuthSession)
+    .join(User, AuthSession.user_id == User.id)
+    .where(
+        AuthSession.token_hash == bindparam("token_hash"),
+        User.id == bindparam("user_id"),
+        AuthSession.revoked_at.is_(None),
+        User.active.is_(True),
+    )
+    .options(contains_eager(AuthSession.user).joinedload(User.counties))
+)
+
+
 def load_session(user_id: str, token: str | None) -> AuthSession | None:
     """The live session behind a cookie, or None when unknown, revoked or timed out."""
     if not token or not user_id.isdigit():
         return None
-    auth_session = db.session.scalar(
-        select(AuthSession)
-        .join(User, AuthSession.user_id == User.id)
-        .where(AuthSession.token_hash == hash_token(token), User.id == int(user_id))
-        .options(contains_eager(AuthSession.user).selectinload(User.counties))
+    auth_session = (
+        db.session.execute(
+            _LIVE_SESSION, {"token_hash": hash_token(token), "user_id": int(user_id)}
+        )
+        .unique()
+        .scalar_one_or_none()
     )
     if auth_session is None:
         return None
     now = utcnow()
     config = current_app.config
     if (
-        auth_session.revoked_at is not None
-        or not auth_session.user.active
-        or now - auth_session.last_seen_at > config["SESSION_IDLE_TIMEOUT"]
+        now - auth_session.last_seen_at > config["SESSION_IDLE_TIMEOUT"]
         or now - auth_session.created_at > config["SESSION_ABSOLUTE_TIMEOUT"]
     ):
         return None

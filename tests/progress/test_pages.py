@@ -85,10 +85,11 @@ def test_the_matrix_sorts_by_any_column_with_links(
     # The sorted column says so, and its link sorts the other way; the others sort ascending.
     direction = "descending" if "desc" in query else "ascending"
     header = re.search(r'<th scope="col"[^>]*aria-sort="(\w+)"> <a href="([^"]+)"', page)
-    assert header.groups() == (direction, f"/kurs/{cohort.id}/progresjon?{link}")
+    # Relative to the page itself, so the 17 headers need no URL building.
+    assert header.groups() == (direction, f"?{link}")
     assert page.count("aria-sort=") == 1
     if sorted_by != "name":
-        assert f'href="/kurs/{cohort.id}/progresjon?sort=name&amp;dir=asc"' in page
+        assert 'href="?sort=name&amp;dir=asc"' in page
 
 
 def test_the_matrix_is_a_proper_table_and_prints(scene, login, make_user, app):

@@ -1,0 +1,52 @@
+"""Forms of the certificates area: verify by code or by file, issue, re-issue, revoke."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from mbtrain.forms import REQUIRED, choices
+from mbtrain.idempotency import SubmissionKeyField
+
+LANGUAGE_CHOICES = choices([("nb", _l("Norsk (bokmål)")), ("en", _l("Engelsk"))])
+
+
+class VerifyCodeForm(FlaskForm):
+    """A GET form: the code goes in the address, so the result page can be bookmarked."""
+
+    class Meta:
+        csrf = False
+
+    kode = StringField(
+        _l("Kode"),
+        validators=[InputRequired(REQUIRED), Length(max=40)],
+        description=_l("Koden står nederst på kursbeviset, for eksempel K7QX-9M2P-4RTW."),
+        render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
+    )
+
+
+class UploadForm(FlaskForm):
+    document = FileField(
+        _l("Kursbevis som PDF"),
+        validators=[FileRequired(_l("Velg PDF-filen du har fått."))],
+        description=_l("Filen sammenlignes med det utstedte dokumentet. Den lagres ikke."),
+        render_kw={"accept": "application/pdf"},
+    )
+
+
+class IssueAllForm(FlaskForm):
+    submission_key = SubmissionKeyField()
+
+
+class IssueOneForm(FlaskForm):
+    submission_key = SubmissionKeyField()
+    language = RadioField(_l("Språk"), choices=LANGUAGE_CHOICES, default="nb")
+
+
+class RevokeForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Hvorfor tilbakekalles kursbeviset?"),
+        validators=[DataRequired(REQUIRED), Length(max=500)],
+        description=_l("Begrunnelsen vises på kontrollsiden for alle som sjekker koden."),
+    )

@@ -1,0 +1,135 @@
+"""A finished cohort with a trainee who completed, one who lacks the project and one who
+ended early; a signing key pair made once per run; issuing and reading PDFs back."""
+
+import io
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+
+from mbtrain.accounts.models import Role, User
+from mbtrain.assessments.models import AssessmentResult
+from mbtrain.certificates import signing
+from mbtrain.certificates.models import Certificate
+from mbtrain.cohorts.models import Cohort, CohortStatus
+from mbtrain.curriculum.loader import ModuleKind, shipped_curricula
+from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
+from mbtrain.extensions import db
+from tests.progress.conftest import Builder
+
+START = date(2027, 1, 4)
+END = date(2027, 12, 17)
+TODAY = date(2027, 12, 20)
+MODULES = shipped_curricula()[0].modules
+PRACTICE = [m.code for m in MODULES if m.kind is ModuleKind.PRACTICE]
+
+
+@pytest.fixture(scope="session")
+def signing_pair(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("signing")
+    key, cert = folder / "key.pem", folder / "cert.pem"
+    signing.create_self_signed(key, cert, "Testarrangør AS")
+    return key, cert
+
+
+@pytest.fixture
+def app_config(signing_pair):
+    key, cert = signing_pair
+    return {"SIGNING_KEY": str(key), "SIGNING_CERT": str(cert)}
+
+
+@pytest.fixture(autouse=True)
+def on_today(monkeypatch):
+    monkeypatch.setattr("mbtrain.certificates.views.today", lambda: TODAY)
+    return TODAY
+
+
+@dataclass
+class Course:
+    cohort: Cohort
+    coordinator: User
+    complete: Enrolment  # FULLFORT, every requirement met
+    lacking: Enrolment  # DELTAR, project not approved
+    stopped: Enrolment  # AVBRUTT after two approved modules
+    trainee_user: User  # the login of `complete`
+
+    def preflight(self) -> str:
+        return f"/kurs/{self.cohort.id}/kursbevis"
+
+
+def finish(build: Builder, enrolment: Enrolment, session, supervisor: str) -> None:
+    """Everything the completion rule asks: attendance, practice, modules, project."""
+    build.attend(enrolment, session)
+    for number, code in enumerate(PRACTICE):
+        start = START + timedelta(weeks=10 + 20 * number)
+        placement = build.placement(enrolment, code, start=start, weeks=2)
+        build.hours(placement, start, placement.weekly_hours)
+        build.hours(placement, start + timedelta(weeks=1), placement.weekly_hours)
+        build.evaluation(placement, passed=True)
+    for module in MODULES:
+        build.assess(enrolment, module.code)
+
+
+@pytest.fixture
+def build(make_cohort, make_enrolment, make_organisation) -> Builder:
+    return Builder(make_cohort, make_enrolment, make_organisation)
+
+
+@pytest.fixture
+def course(build, make_user) -> Course:
+    cohort = build.cohort(name="MB-kurs Bergen 2027", start_date=START, end_date=END)
+    (session,) = build.sessions(cohort, "T1-01", START + timedelta(days=7), 1)
+    complete = build.trainee(cohort, "Åse Ødegård-Æsøy", date_of_birth=date(1984, 2, 29))
+    lacking = build.trainee(cohort, "Per Prosjektløs")
+    stopped = build.trainee(cohort, "Kari Avbrøt")
+    finish(build, complete, session, "Synne Veileder")
+    build.project(complete, "Likepersonsarbeid i rusfeltet", approved=True)
+    finish(build, lacking, session, "Synne Veileder")
+    build.project(lacking, "Uferdig", approved=False)
+    build.attend(stopped, session)
+    build.assess(stopped, "OPP-01")
+    build.assess(stopped, "T1-01")
+    build.assess(stopped, "T1-02", result=AssessmentResult.IKKE_GODKJENT)
+    cohort.status = CohortStatus.AVSLUTTET
+    complete.status = EnrolmentStatus.FULLFORT
+    stopped.status = EnrolmentStatus.AVBRUTT
+    stopped.end_date = START + timedelta(days=60)
+    user = make_user(Role.TRAINEE, email="ase@example.org")
+    complete.person.user_id = user.id
+    db.session.commit()
+    coordinator = make_user(Role.COORDINATOR, name="Kari Koordinator")
+    return Course(cohort, coordinator, complete, lacking, stopped, user)
+
+
+@pytest.fixture
+def issued(course, login) -> tuple[Course, "object"]:
+    """The course after its coordinator pressed "issue all"; the coordinator's client."""
+    client = login(course.coordinator)
+    response = client.submit(f"{course.preflight()}/utsted", page=course.preflight())
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return course, client
+
+
+def certificate_of(enrolment: Enrolment, language: str = "nb") -> Certificate:
+    return db.session.scalars(
+        db.select(Certificate)
+        .where(Certificate.enrolment_id == enrolment.id, Certificate.language == language)
+        .order_by(Certificate.id.desc())
+    ).first()
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def pdf_attachment(data: bytes) -> tuple[str, bytes]:
+    attachments = PdfReader(io.BytesIO(data)).attachments
+    assert len(attachments) == 1, attachments.keys()
+    ((name, contents),) = attachments.items()
+    return name, contents[0]
+
+
+def snapshot_of(certificate: Certificate) -> dict:
+    return json.loads(certificate.snapshot_json)

@@ -156,3 +156,46 @@ def build(points: Sequence[Point], module_count: int, threshold: float) -> Chart
         bar_width=round(min(band * 0.6, 28), 1),
         line=" ".join(f"{p.x},{p.y}" for p in placed if p.y is not None),
     )
+
+
+# Bar charts for the reports ----------------------------------------------------------------
+
+BAR_LABEL_WIDTH, BAR_AREA, BAR_ROW, BAR_GAP = 190, 360, 26, 8
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    text: str  # the value as the table shows it: «<5» for a hidden one
+    y: float
+    length: float  # 0 for a hidden or empty value
+
+
+@dataclass(frozen=True)
+class BarChart:
+    title: str
+    description: str  # the text alternative: every value, in words
+    bars: tuple[Bar, ...]
+    bar_height: int = BAR_ROW - BAR_GAP
+    label_width: int = BAR_LABEL_WIDTH
+    width: int = BAR_LABEL_WIDTH + BAR_AREA + 60
+
+    @property
+    def height(self) -> int:
+        return len(self.bars) * BAR_ROW + BAR_GAP
+
+
+def bar_chart(title: str, values: Sequence[tuple[str, float | None, str]]) -> BarChart:
+    """Horizontal bars from (label, value or None when hidden, value as shown)."""
+    largest = max((v for _, v, _ in values if v is not None), default=0) or 1
+    bars = tuple(
+        Bar(
+            label=label,
+            text=text,
+            y=BAR_GAP / 2 + index * BAR_ROW,
+            length=round(BAR_AREA * (value or 0) / largest, 1),
+        )
+        for index, (label, value, text) in enumerate(values)
+    )
+    description = "; ".join(f"{bar.label}: {bar.text}" for bar in bars) + "."
+    return BarChart(title=title, description=description, bars=bars)

@@ -11,11 +11,9 @@ rhythm across new year: a year with an ISO week 53 (2020, 2026) would otherwise 
 Should NAV's periods for a trainee turn out to be the other fortnight, only ANCHOR changes.
 """
 
-import csv
-import io
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -206,25 +204,6 @@ def planned_in(plan: PlacementFacts, period: Period) -> float:
 
 
 # CSV -----------------------------------------------------------------------------------
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: object) -> str:
-    """A cell a spreadsheet shows as text: one that could start a formula gets a '."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """UTF-8 with a byte order mark and semicolons, which is how Excel in Norway opens a
-    file with Norwegian letters and decimal commas correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([safe_cell(cell) for cell in header])
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def number(value: float) -> str:

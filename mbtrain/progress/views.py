@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from mbtrain import exports
 from mbtrain.accounts.models import Role
 from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import record_access
@@ -174,7 +175,7 @@ def meldekort_csv(cohort_id: int):
     cohort = load_cohort(cohort_id, manage=True)
     period, _periods = _period(cohort)
     summaries = _summaries(cohort, period)
-    body = meldekort.csv_bytes(
+    body = exports.csv_bytes(
         meldekort.csv_header(), (meldekort.csv_row(s, period) for s in summaries)
     )
     record_access(

@@ -5,16 +5,15 @@ from itertools import pairwise
 
 import pytest
 
+from mbtrain.exports import csv_bytes, safe_cell
 from mbtrain.progress.meldekort import (
     ANCHOR,
     Period,
-    csv_bytes,
     default_period,
     export_filename,
     number,
     period_of,
     periods_between,
-    safe_cell,
 )
 
 

@@ -5,13 +5,24 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import FloatField, HiddenField, SelectMultipleField
+from flask_wtf.i18n import translations as wtforms_translations
+from wtforms import FloatField, Form, HiddenField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 REQUIRED = _l("Dette feltet må fylles ut.")
 HOURS = _l("Skriv antall timer som et tall, for eksempel 2,5.")
+
+
+class RowForm(Form):
+    """A row of a sheet (FieldList of FormField). A plain WTForms Form speaks English ("Not a
+    valid choice."); this one takes WTForms' own messages in the user's language, as
+    FlaskForm does."""
+
+    class Meta:
+        def get_translations(self, form):
+            return wtforms_translations
 
 
 class VersionField(HiddenField):

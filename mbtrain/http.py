@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, render_template, request, url_for
+from flask import Flask, Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -63,6 +63,14 @@ def _is_production() -> bool:
     return current_app.config["ENV_NAME"] == "production"
 
 
+def refuse_nul_bytes() -> None:
+    """No one types a NUL character; PostgreSQL refuses to store one (a 500 on save), and
+    SQLite would keep it to surprise every export. Such a request is refused as malformed."""
+    for values in (request.args, request.form):
+        if any("\x00" in value for _key, value in values.items(multi=True)):
+            abort(400)
+
+
 def render_error(error: HTTPException) -> tuple[str, int]:
     db.session.rollback()
     code = error.code or 500
@@ -77,6 +85,7 @@ def render_csrf_error(error: CSRFError) -> tuple[str, int]:
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_nul_bytes)
     app.after_request(add_security_headers)
     app.register_error_handler(CSRFError, render_csrf_error)
     # Unhandled exceptions arrive here as InternalServerError (500), with nothing committed.

@@ -304,31 +304,32 @@ def login_as(make_user, login):
     return login_as
 
 
-@pytest.fixture
-def db_snapshot(app):
+def database_snapshot(*, reads: bool = False) -> dict[str, list[tuple]]:
     """Every row of every table, to show that a request changed nothing.
 
     With ``reads=True`` the access log and the sessions' last-seen times are left out:
     opening a page that shows personal data adds a log row by design.
     """
+    tables = {}
+    existing = set(sa.inspect(db.session.connection()).get_table_names())
+    for table in db.metadata.sorted_tables:
+        if table.name not in existing or (reads and table.name == "access_log"):
+            continue
+        columns = [
+            column
+            for column in table.columns
+            if not (reads and (table.name, column.name) == ("auth_session", "last_seen_at"))
+        ]
+        query = sa.select(*columns).order_by(*table.primary_key.columns)
+        tables[table.name] = [tuple(row) for row in db.session.execute(query)]
+    db.session.commit()
+    return tables
 
-    def snapshot(*, reads: bool = False) -> dict[str, list[tuple]]:
-        tables = {}
-        existing = set(sa.inspect(db.session.connection()).get_table_names())
-        for table in db.metadata.sorted_tables:
-            if table.name not in existing or (reads and table.name == "access_log"):
-                continue
-            columns = [
-                column
-                for column in table.columns
-                if not (reads and (table.name, column.name) == ("auth_session", "last_seen_at"))
-            ]
-            query = sa.select(*columns).order_by(*table.primary_key.columns)
-            tables[table.name] = [tuple(row) for row in db.session.execute(query)]
-        db.session.commit()
-        return tables
 
-    return snapshot
+@pytest.fixture
+def db_snapshot(app):
+    """database_snapshot, for a test on the `app` fixture."""
+    return database_snapshot
 
 
 # Werkzeug keeps each rule's converters in a private attribute; this is the one way to see them.

@@ -124,3 +124,15 @@ def test_session_timeouts_default_to_30_minutes_idle_and_12_hours_in_all(tmp_pat
     settings = load_settings({"MBTRAIN_DATA_DIR": str(tmp_path)})
     assert settings["SESSION_IDLE_TIMEOUT"].total_seconds() == 30 * 60
     assert settings["SESSION_ABSOLUTE_TIMEOUT"].total_seconds() == 12 * 3600
+
+
+def test_session_timeouts_are_configurable(tmp_path):
+    settings = load_settings(
+        {
+            "MBTRAIN_DATA_DIR": str(tmp_path),
+            "MBTRAIN_SESSION_IDLE_MINUTES": "15",
+            "MBTRAIN_SESSION_ABSOLUTE_MINUTES": "240",
+        }
+    )
+    assert settings["SESSION_IDLE_TIMEOUT"].total_seconds() == 15 * 60
+    assert settings["SESSION_ABSOLUTE_TIMEOUT"].total_seconds() == 4 * 3600

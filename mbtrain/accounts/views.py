@@ -209,6 +209,9 @@ def edit_user(user_id: int):
     form = EditUserForm(obj=user, role=user.role.value)
     _fill_scope_choices(form)
     if request.method == "GET":
+        # obj= wins over role=: without this the page marked no role as chosen, and the
+        # browser sent the first one (administrator) when only the name was corrected.
+        form.role.data = user.role.value
         form.counties.data = sorted(user.county_ids)
         form.organisation.data = user.organisation_id or 0
     status = 200

@@ -3,7 +3,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     RadioField,
@@ -16,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from mbtrain.assessments.models import AssessmentResult
 from mbtrain.assessments.services import MAX_COMMENT
 from mbtrain.cohorts.forms import NorwegianDateField
-from mbtrain.forms import REQUIRED, VersionField
+from mbtrain.forms import REQUIRED, RowForm, VersionField
 
 COMMENT_HELP = _l(
     "Kort og saklig om det faglige, høyst 500 tegn. Deltakeren kan lese kommentaren. "
@@ -43,7 +42,7 @@ class AssessmentForm(FlaskForm):
     version = VersionField()
 
 
-class SheetRowForm(Form):
+class SheetRowForm(RowForm):
     """One trainee's row on a module's assessment sheet (the sheet carries the CSRF token)."""
 
     enrolment_id = HiddenField()

@@ -1,15 +1,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import FieldList, Form, FormField, IntegerField, SelectField
+from wtforms import FieldList, FormField, IntegerField, SelectField
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import HiddenInput
 
 from mbtrain.curriculum.loader import AttendanceStatus
 from mbtrain.forms import REQUIRED, HoursField, VersionField
+from mbtrain.forms import RowForm as SharedRowForm
 
 
-class RowForm(Form):
+class RowForm(SharedRowForm):
     """One trainee on the sheet; the CSRF token is the sheet's."""
 
     enrolment = IntegerField(widget=HiddenInput(), validators=[InputRequired()])

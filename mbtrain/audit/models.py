@@ -19,6 +19,7 @@ class AccessAction(LabelledEnum):
     EXPORT = "EXPORT", _l("Eksporterte")
     CREATE = "CREATE", _l("Registrerte")
     UPDATE = "UPDATE", _l("Endret")
+    DELETE = "DELETE", _l("Slettet")
 
 
 class AccessLog(db.Model):
@@ -42,7 +43,11 @@ class AccessLog(db.Model):
 
 # The actor of an access through a single-use link e-mailed to a supervisor (no account).
 LINK_ACTOR = "PARTNER_LINK"
-ACTOR_ROLES = {LINK_ACTOR: _l("Praksisveileder (engangslenke)"), "ANONYMOUS": _l("Ikke innlogget")}
+ACTOR_ROLES = {
+    LINK_ACTOR: _l("Praksisveileder (engangslenke)"),
+    "ANONYMOUS": _l("Ikke innlogget"),
+    "SYSTEM": _l("Systemet (planlagt jobb)"),
+}
 
 PURPOSES = {
     "ADMIN": _l("Forvaltning av brukere og systemet"),
@@ -52,12 +57,16 @@ PURPOSES = {
     "CERTIFICATE": _l("Kursbevis"),
     "OWN_DATA": _l("Egne opplysninger"),
     "MELDEKORT": _l("Oversikt over fravær til meldekortet (NAV)"),
+    "RETENTION": _l("Sletting etter lagringstiden"),
+    "INNSYN": _l("Innsyn i egne opplysninger (personvernforordningen art. 15)"),
 }
 
 OBJECT_TYPES = {
     "user": _l("Brukerkonto"),
     "user_list": _l("Brukerliste"),
     "outbox_message": _l("E-post"),
+    "outbox": _l("Utboks (liste over e-post)"),
+    "access_log": _l("Tilgangslogg"),
     "cohort": _l("Kursoversikt med deltakerliste"),
     "application_queue": _l("Søknadsliste"),
     "enrolment": _l("Deltakeropplysninger"),
@@ -86,4 +95,11 @@ OBJECT_TYPES = {
     "own_progress": _l("Min progresjon"),
     "progress_matrix": _l("Progresjonsoversikt for kurset"),
     "meldekort": _l("Fravær per meldekortperiode"),
+    "retention_purge": _l("Sletting etter lagringstiden"),
+    "own_data": _l("Mine data (innsyn)"),
+    "own_data_export": _l("Mine data som fil (innsyn)"),
+    # Certificates
+    "certificate": _l("Kursbevis"),
+    "certificate_preflight": _l("Kursbevis for kurset: hvem som kan få"),
+    "own_certificates": _l("Mine kursbevis"),
 }

@@ -4,6 +4,9 @@ The row joins the request's transaction: if the change fails, no row; if the row
 written, the change is rolled back with it.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event
@@ -54,6 +57,22 @@ def record_access(
     return row
 
 
+# The one exception to append-only: `mbtrain purge` deletes rows past their retention
+# (mbtrain/maintenance/purge.py). It holds this flag on its session while it does; nothing
+# else sets it, and even then rows are never changed, only deleted in bulk.
+PURGE_FLAG = "access_log_retention_purge"
+
+
+@contextmanager
+def retention_purge(session: Session) -> Iterator[None]:
+    """Allow bulk deletes of access-log rows on ``session`` inside this block (purge only)."""
+    session.info[PURGE_FLAG] = True
+    try:
+        yield
+    finally:
+        session.info.pop(PURGE_FLAG, None)
+
+
 @event.listens_for(Session, "before_flush")
 def _refuse_changes_to_log_rows(session: Session, flush_context, instances) -> None:
     for obj in (*session.dirty, *session.deleted):
@@ -63,8 +82,12 @@ def _refuse_changes_to_log_rows(session: Session, flush_context, instances) -> N
 
 @event.listens_for(Session, "do_orm_execute")
 def _refuse_bulk_changes_to_log_rows(state: ORMExecuteState) -> None:
-    # update(AccessLog) and delete(AccessLog) never pass through a flush.
-    if (state.is_update or state.is_delete) and any(
-        mapper.class_ is AccessLog for mapper in state.all_mappers
-    ):
-        raise AccessLogIsAppendOnly("access log rows are never changed or deleted")
+    # update()/delete() never pass through a flush; on the table as well as on the model.
+    if not (state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) != AccessLog.__tablename__:
+        return
+    if state.is_delete and state.session.info.get(PURGE_FLAG):
+        return
+    raise AccessLogIsAppendOnly("access log rows are never changed or deleted")

@@ -6,7 +6,8 @@ from sqlalchemy import or_, select
 
 from mbtrain.accounts.models import Role
 from mbtrain.audit.forms import AccessLogSearchForm
-from mbtrain.audit.models import ACTOR_ROLES, OBJECT_TYPES, PURPOSES, AccessLog
+from mbtrain.audit.models import ACTOR_ROLES, OBJECT_TYPES, PURPOSES, AccessAction, AccessLog
+from mbtrain.audit.services import record_access
 from mbtrain.extensions import db
 from mbtrain.i18n import TIMEZONE
 from mbtrain.people.models import Person
@@ -20,7 +21,8 @@ PAGE_SIZE = 200
 def search():
     form = AccessLogSearchForm(request.args, meta={"csrf": False})
     query = select(AccessLog).order_by(AccessLog.id.desc()).limit(PAGE_SIZE)
-    if form.validate():
+    valid = form.validate()
+    if valid:
         if form.actor_user_id.data:
             query = query.where(AccessLog.actor_user_id == form.actor_user_id.data)
         if form.subject_user_id.data:
@@ -34,6 +36,17 @@ def search():
             end = datetime.combine(form.date_to.data, time.max, TIMEZONE)
             query = query.where(AccessLog.at <= end)
     rows = db.session.scalars(query).all()
+    # Who looked at whose data is itself personal data: reading the log is logged too,
+    # against the subject searched for, so the trainee sees it under «Hvem har sett».
+    record_access(
+        AccessAction.VIEW,
+        object_type="access_log",
+        object_id=None,
+        purpose="ADMIN",
+        subject_user_id=form.subject_user_id.data if valid else None,
+        subject_person_id=form.subject_person_id.data if valid else None,
+    )
+    db.session.commit()
     return render_template("audit/search.html", form=form, rows=rows)
 
 

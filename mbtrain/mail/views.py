@@ -16,6 +16,9 @@ def outbox():
     messages = db.session.scalars(
         select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(PAGE_SIZE)
     ).all()
+    # The list shows recipients' addresses and subjects: a look at personal data.
+    record_access(AccessAction.VIEW, object_type="outbox", object_id=None, purpose="ADMIN")
+    db.session.commit()
     return render_template("mail/outbox.html", messages=messages)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from mbtrain import policy
 from mbtrain.accounts.models import Role, User
 from mbtrain.cohorts.models import Cohort
+from mbtrain.concurrency import flush_versioned
 from mbtrain.curriculum.loader import Curriculum, Module, ModuleKind
 from mbtrain.curriculum.models import CurriculumVersion
 from mbtrain.curriculum.services import curriculum_of
@@ -378,7 +379,7 @@ def update_placement(
         )
     check_placement(placement.enrolment, fields, placement)
     changed = _apply(placement, fields)
-    db.session.flush()
+    flush_versioned()
     if changed:
         _event(placement, _("Endret: %(fields)s", fields=", ".join(changed)), by_user=by)
     return changed

@@ -191,3 +191,29 @@ def test_production_session_cookie_is_host_only_secure_httponly_and_lax(
     assert attributes["path"].strip() == "Path=/"
     assert "domain" not in attributes  # __Host- cookies must not name a domain
     assert production_app.config["SESSION_COOKIE_NAME"] == "__Host-mbtrain"
+
+
+@pytest.mark.parametrize(
+    "app_config",
+    [
+        {
+            "SESSION_IDLE_TIMEOUT": timedelta(minutes=5),
+            "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=1),
+        }
+    ],
+)
+def test_the_configured_timeouts_are_the_ones_enforced(make_user, login):
+    user = make_user(Role.TRAINEE)
+    with time_machine.travel(MONDAY_MORNING, tick=False) as clock:
+        idle = login(user)
+        clock.shift(timedelta(minutes=4))
+        assert idle.get("/").status_code == 200
+        clock.shift(timedelta(minutes=6))
+        assert sent_to_login(idle.get("/"))
+
+        busy = login(user)
+        for _ in range(14):  # every four minutes until 56 minutes
+            clock.shift(timedelta(minutes=4))
+            assert busy.get("/").status_code == 200
+        clock.shift(timedelta(minutes=5))
+        assert sent_to_login(busy.get("/"))

@@ -144,3 +144,25 @@ def test_a_change_whose_log_row_cannot_be_written_is_not_saved(make_user, login)
         )
         == 0
     )
+
+
+def test_the_admin_searches_the_log_and_the_search_is_logged_for_the_trainee(make_user, login):
+    trainee, other = make_user(Role.TRAINEE), make_user(Role.TRAINEE)
+    coordinator = login(make_user(Role.COORDINATOR))
+    admin_user = make_user(Role.ADMIN)
+    admin = login(admin_user)
+    admin.get(f"/admin/brukere/{trainee.id}")
+    admin.get(f"/admin/brukere/{other.id}")
+    before = len(log_rows())
+
+    page = admin.get(f"/admin/tilgangslogg?subject_user_id={trainee.id}")
+
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert body.count("<td>Brukerkonto</td>") == 1  # the trainee's row, not the other's
+    rows = log_rows()[before:]
+    assert [(r.object_type, r.subject_user_id, r.actor_user_id) for r in rows] == [
+        ("access_log", trainee.id, admin_user.id)
+    ]
+    assert "Tilgangslogg" in login(trainee).get("/meg/innsyn").get_data(as_text=True)
+    assert coordinator.get("/admin/tilgangslogg").status_code == 403

@@ -1,0 +1,70 @@
+"""One app and one two-tenant world per test module, with a logged-in browser per actor.
+
+The access matrix makes thousands of requests; building the world for each of them would
+take minutes. The tests here only read the world, or make requests that must be refused
+(and prove with a snapshot that they changed nothing), so sharing it is safe.
+"""
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+
+from mbtrain import create_app
+from mbtrain.extensions import db
+from tests.conftest import BACKENDS, PASSWORD, FormClient, base_config, truncate_all
+from tests.security.world import World, build_world
+
+ACTORS = (
+    "anonymous",
+    "trainee",
+    "other_trainee",
+    "partner",
+    "other_partner",
+    "instructor",
+    "coordinator",
+    "other_coordinator",
+    "admin",
+)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def world_app(request, tmp_path_factory) -> Iterator[Flask]:
+    data_dir = tmp_path_factory.mktemp("world")
+    if request.param == "sqlite":
+        path = data_dir / "world.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("postgres_database")
+    config = {
+        **base_config(url, data_dir),
+        "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute",
+        "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
+    }
+    app = create_app(config)
+    app.test_client_class = FormClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        if db.engine.dialect.name == "postgresql":
+            truncate_all(db.engine)
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def world(world_app) -> World:
+    return build_world()
+
+
+@pytest.fixture(scope="module")
+def browsers(world_app, world) -> dict[str, FormClient]:
+    """A browser per actor, logged in once for the whole module."""
+    browsers = {"anonymous": world_app.test_client()}
+    for actor, user in world.users.items():
+        browser = world_app.test_client()
+        response = browser.submit("/logg-inn", {"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, (actor, response.status_code)
+        browsers[actor] = browser
+    return browsers

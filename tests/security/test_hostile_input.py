@@ -1,0 +1,165 @@
+"""Every form of every page, filled with hostile values by Hypothesis.
+
+The forms are found the way a user finds them: by opening every page an actor may open in
+the two-tenant world and reading its POST forms. For each form, Hypothesis chooses a value
+for each field by its kind (text, date, number, choice, organisation number) from values
+that have broken applications before, and sometimes sends a field twice. Whatever it sends:
+never a 500; a form shown again has changed nothing (no half-written row) and explains the
+problem in Norwegian on the field.
+"""
+
+import re
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from werkzeug.datastructures import MultiDict
+
+from mbtrain.policy import POLICY
+from tests.conftest import database_snapshot
+from tests.security.forms import Field, Form, as_submitted, post_forms
+from tests.security.routes import ROLE_OF, Route, build_path, collected_routes
+from tests.security.world import PAYLOAD, SCRIPT, TEMPLATE
+
+LONG = "x" * 10_000
+HOSTILE_TEXT = [
+    LONG,
+    "a\x00b",
+    "\u202eexe.tnemucod",
+    SCRIPT,
+    TEMPLATE,
+    "${7*7}",
+    PAYLOAD,
+    "",
+    "   ",
+    '=HYPERLINK("http://evil.example")',
+    "'; DROP TABLE person; --",
+    "😀" * 300,
+]
+HOSTILE_DATES = [
+    "0001-01-01",
+    "9999-12-31",
+    "2026-02-30",
+    "30.02.2026",
+    "2026-13-01",
+    "ikke en dato",
+    "",
+    LONG,
+]
+HOSTILE_NUMBERS = ["-1", "-99999999999", "1e309", "NaN", "inf", "9" * 40, "1,5", "abc", "", "0"]
+BAD_ORGNR = ["123456789", "12345678", "abcdefghi", "999999999", "9" * 20]
+# WTForms' defaults are English; a message on the field must be one of ours.
+ENGLISH = re.compile(
+    r"This field is required|Not a valid|Invalid (?:choice|value|email)|Field must be|"
+    r"Number must be|must be between"
+)
+# The first actor (in this order) allowed to open a page is the one whose forms are tried.
+ACTOR_ORDER = ("coordinator", "instructor", "partner", "trainee", "admin")
+FORM_ROUTES = [
+    route for route in collected_routes() if route.method == "GET" and not route.params
+] + [route for route in collected_routes() if route.method == "GET" and route.params]
+TRIED: Counter = Counter()
+
+
+def actor_for(route: Route) -> str | None:
+    rule = POLICY.get(route.endpoint)
+    if rule is None:
+        return None
+    if rule.public:
+        return "anonymous"
+    roles = {role.value for role in rule.roles}
+    return next((actor for actor in ACTOR_ORDER if ROLE_OF[actor] in roles), None)
+
+
+def value_strategy(f: Field) -> st.SearchStrategy[str]:
+    if "orgnr" in f.name:
+        return st.sampled_from(BAD_ORGNR + HOSTILE_TEXT[:3])
+    if f.type == "date":
+        return st.sampled_from(HOSTILE_DATES)
+    if f.type == "number" or f.name in {"hours", "weekly_hours", "places", "hours_present"}:
+        return st.sampled_from(HOSTILE_NUMBERS)
+    if f.type == "select":
+        return st.sampled_from([*f.options, "987654", "", SCRIPT]) if f.options else st.just("")
+    if f.type in {"checkbox", "radio"}:
+        return st.sampled_from(["y", f.value or "y", "", "987654"])
+    return st.one_of(st.sampled_from(HOSTILE_TEXT), st.text(max_size=40))
+
+
+@st.composite
+def hostile_submission(draw, form: Form) -> MultiDict:
+    """The form as the page gave it, with some visible fields replaced by hostile values."""
+    data = MultiDict(as_submitted(form))
+    visible = [f for f in form.fields if f.type not in {"hidden", "file"}]
+    for f in visible:
+        if draw(st.booleans()):
+            data.setlist(f.name, [draw(value_strategy(f))])
+        if draw(st.integers(0, 9)) == 0:  # now and then, the same field twice
+            data.add(f.name, draw(value_strategy(f)))
+    return data
+
+
+def field_problems(page: str) -> list[str]:
+    problems = []
+    if match := ENGLISH.search(page):
+        problems.append(f"an English message: {match.group(0)!r}")
+    for field_id in re.findall(r'id="([^"]+)"[^>]*aria-invalid="true"', page) + re.findall(
+        r'aria-invalid="true"[^>]*id="([^"]+)"', page
+    ):
+        if f'id="{field_id}-error"' not in page:
+            problems.append(f"field {field_id} marked invalid without a message tied to it")
+    return problems
+
+
+@pytest.mark.parametrize("route", FORM_ROUTES, ids=lambda route: route.endpoint)
+def test_every_form_survives_hostile_input(route: Route, world, browsers):
+    actor = actor_for(route)
+    if actor is None:
+        pytest.skip(f"{route.endpoint}: no actor may open it")
+    browser = browsers[actor]
+    path = build_path(route, "own", world, actor)
+    page = browser.get(path)
+    if page.status_code != 200 or page.mimetype != "text/html":
+        pytest.skip(f"{route.endpoint} is no page with forms ({page.status_code})")
+    forms = post_forms(page.get_data(as_text=True), path)
+    if not forms:
+        pytest.skip(f"{route.endpoint} has no form to post")
+    for form in forms:
+        try_form(browser, form, route.endpoint)
+
+
+def try_form(browser, form: Form, endpoint: str) -> None:
+    @settings(
+        max_examples=8,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(data=hostile_submission(form))
+    def post_hostile(data: MultiDict) -> None:
+        TRIED[endpoint] += 1
+        before = database_snapshot(reads=True)
+        response = browser.post(form.action, data=data)
+        where = f"{endpoint} → POST {form.action} with {dict(data.lists())!r:.300}"
+        if response.status_code >= 500:
+            pytest.fail(f"answered {response.status_code}: {where}")
+        page = response.get_data(as_text=True) if response.mimetype == "text/html" else ""
+        refused = response.status_code >= 400 or 'aria-invalid="true"' in page
+        if not refused:
+            return  # accepted (or sent on); what was accepted is the domain tests' business
+        if database_snapshot(reads=True) != before:
+            pytest.fail(f"refused, but the database changed (half-written): {where}")
+        if problems := field_problems(page):
+            pytest.fail(f"{problems}: {where}")
+        if SCRIPT[:16] in page:
+            pytest.fail(f"hostile value echoed unescaped: {where}")
+
+    post_hostile()
+
+
+def test_hostile_input_figures(capsys):
+    if not TRIED:
+        pytest.skip("the forms did not run in this session")
+    with capsys.disabled():
+        print(f"\nhostile input: {sum(TRIED.values())} submissions to {len(TRIED)} pages' forms")

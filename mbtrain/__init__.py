@@ -9,7 +9,7 @@ from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from mbtrain import http, i18n, navigation, policy
+from mbtrain import concurrency, http, i18n, navigation, policy
 from mbtrain.config import check_production, ensure_secret_key, load_settings
 from mbtrain.extensions import csrf, db, limiter, login_manager, migrate
 from mbtrain.resources import resource_dir
@@ -29,6 +29,9 @@ MODELS = (
     "mbtrain.attendance.models",
     "mbtrain.assessments.models",
     "mbtrain.placements.models",
+    "mbtrain.certificates.models",
+    "mbtrain.outcomes.models",
+    "mbtrain.reports.models",
 )
 BLUEPRINTS = (
     "mbtrain.home.views",
@@ -36,6 +39,7 @@ BLUEPRINTS = (
     "mbtrain.organisations.views",
     "mbtrain.mail.views",
     "mbtrain.audit.views",
+    "mbtrain.audit.own_data_views",
     "mbtrain.curriculum.views",
     "mbtrain.cohorts.views",
     "mbtrain.enrolments.views",
@@ -47,6 +51,9 @@ BLUEPRINTS = (
     "mbtrain.placements.offer_views",
     "mbtrain.placements.partner_views",
     "mbtrain.placements.followup_views",
+    "mbtrain.certificates.views",
+    "mbtrain.outcomes.views",
+    "mbtrain.reports.views",
 )
 
 
@@ -69,6 +76,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     i18n.init_app(app)
     http.init_app(app)
+    concurrency.init_app(app)
     if app.config.get("PROXY_HOPS"):
         # Only behind proxies we were told about: otherwise X-Forwarded-For is the client's word.
         hops = app.config["PROXY_HOPS"]

@@ -20,8 +20,12 @@ from mbtrain.accounts import services as accounts
 from mbtrain.accounts.models import Role, TokenPurpose
 from mbtrain.curriculum import loader as curriculum_loader
 from mbtrain.curriculum import services as curriculum
+from mbtrain.database import utcnow
 from mbtrain.extensions import db
+from mbtrain.i18n import today
 from mbtrain.maintenance.backup import BackupError, backup_database, restore_database
+from mbtrain.maintenance.purge import CATEGORIES, ITEMS, purge
+from mbtrain.maintenance.retention import RetentionPeriods, cutoffs
 from mbtrain.organisations.models import County, Organisation
 
 log = logging.getLogger(__name__)
@@ -68,7 +72,16 @@ def serve(host: str, port: int, workers: int) -> None:
 )
 @click.option("--reset", is_flag=True, help="Start again from an empty database.")
 @click.option("--no-serve", is_flag=True, help="Only build the demo data.")
-def demo_command(host: str, port: int, data_dir: Path | None, reset: bool, no_serve: bool) -> None:
+@click.option(
+    "--scale",
+    type=click.Choice(["default", "national"]),
+    default="default",
+    show_default=True,
+    help="national: add ten years of history in 15 counties (15,000 trainees) for the reports.",
+)
+def demo_command(
+    host: str, port: int, data_dir: Path | None, reset: bool, no_serve: bool, scale: str
+) -> None:
     """Build a database with realistic synthetic demo data and serve it."""
     from mbtrain import demo
 
@@ -83,10 +96,29 @@ def demo_command(host: str, port: int, data_dir: Path | None, reset: bool, no_se
         upgrade()
         logins = demo.ensure_demo_data()
         db.session.commit()
+        if scale == "national":
+            build_national_demo()
+        refresh_reports()
     url = f"http://{host}:{port}/"
     click.echo(demo.describe(logins, url, app.config["DATA_DIR"], serving=not no_serve))
     if not no_serve:
         serve(host, port, workers=2)
+
+
+def build_national_demo() -> None:
+    import time
+
+    from mbtrain import demo_national
+
+    if demo_national.already_built():
+        click.echo("The national history is there already (use --reset to build it again).")
+        return
+    scale = demo_national.Scale()
+    click.echo(f"Building the national history: {scale.total_trainees} trainees …")
+    started = time.perf_counter()
+    made = demo_national.build_national(scale, progress=click.echo)
+    db.session.commit()
+    click.echo(f"Done: {made} trainees in {time.perf_counter() - started:.0f} s.")
 
 
 @main.command("create-user")
@@ -184,6 +216,26 @@ def progress_statuses_command(on) -> None:
         click.echo(f"{day:%d.%m.%Y}: {kind}: {count}")
 
 
+@main.command("refresh-reports")
+@with_appcontext
+def refresh_reports_command() -> None:
+    """Compute the county and national report figures again (run nightly)."""
+    refresh_reports()
+
+
+def refresh_reports() -> None:
+    import time
+
+    from mbtrain.reports import snapshot
+
+    started = time.perf_counter()
+    count = snapshot.refresh()
+    db.session.commit()
+    click.echo(
+        f"Report figures computed: {count} figures in {time.perf_counter() - started:.1f} s."
+    )
+
+
 @main.group("curriculum")
 def curriculum_group() -> None:
     """Check and import the curriculum files (curriculum/*.toml)."""
@@ -278,3 +330,23 @@ def restore_command(source: Path, yes: bool) -> None:
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Database restored from {source}.")
+
+
+@main.command("purge")
+@click.option("--dry-run", is_flag=True, help="Only report what would be removed.")
+@with_appcontext
+def purge_command(dry_run: bool) -> None:
+    """Remove what is past its retention (partner links, absence reasons, old access log)."""
+    periods = RetentionPeriods.from_config(current_app.config)
+    now = utcnow()
+    removed = purge(cutoffs(periods, today(), now), today=today(), now=now)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    click.echo("Would remove (dry run, nothing changed):" if dry_run else "Removed:")
+    for category, label in CATEGORIES.items():
+        click.echo(f"{label}:")
+        for key, (item_category, item_label) in ITEMS.items():
+            if item_category == category:
+                click.echo(f"  {removed[key]:>7} {item_label}")

@@ -88,6 +88,16 @@ def load_settings(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "PROXY_HOPS": int(env.get("MBTRAIN_PROXY_HOPS", 0)),
         # Partners' access to a trainee ends this many days after the placement's end (NAV: 40).
         "PARTNER_ACCESS_DAYS": int(env.get("MBTRAIN_PARTNER_ACCESS_DAYS", 40)),
+        # Retention (`mbtrain purge`): why someone was away or left is kept this long after the
+        # cohort ended; access-log rows this long. Chosen defaults, not sourced figures.
+        "RETENTION_ATTENDANCE_DETAIL_DAYS": int(
+            env.get("MBTRAIN_RETENTION_ATTENDANCE_DETAIL_DAYS", 365)
+        ),
+        "RETENTION_ACCESS_LOG_DAYS": int(env.get("MBTRAIN_RETENTION_ACCESS_LOG_DAYS", 5 * 365)),
+        # The key pair certificates are signed with (PEM files). Empty means signing/ in the
+        # data directory, where the demo makes a self-signed pair; production sets them.
+        "SIGNING_KEY": env.get("MBTRAIN_SIGNING_KEY", ""),
+        "SIGNING_CERT": env.get("MBTRAIN_SIGNING_CERT", ""),
         "MAX_CONTENT_LENGTH": int(env.get("MBTRAIN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
         "SESSION_COOKIE_NAME": "__Host-mbtrain" if production else "mbtrain",
         "SESSION_COOKIE_SECURE": production,

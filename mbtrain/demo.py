@@ -146,6 +146,7 @@ def build_demo_data() -> None:
     seed_assessments()
     seed_placements()  # after the timetable (practice periods), before the follow-up
     seed_followup()
+    seed_certificates()  # last: certificates freeze what everything above recorded
 
 
 def demo_logins() -> list[Login]:
@@ -1060,6 +1061,26 @@ def seed_planned_cohort(cohort: Cohort, orgs, partners) -> None:
         ranked = offers[number:] + offers[:number]
         for rank, offer in enumerate(ranked[:3], start=1):
             db.session.add(PlacementPreference(enrolment_id=enrolment.id, offer=offer, rank=rank))
+
+
+def seed_certificates() -> None:
+    """A self-signed key pair in the data directory, and certificates for every trainee of
+    a finished cohort who may have one (as the coordinator's "issue all" would)."""
+    from flask import current_app
+
+    from mbtrain.certificates import services as certificates
+    from mbtrain.certificates import signing as certificate_signing
+    from mbtrain.certificates.eligibility import cohort_candidates
+
+    key, cert = certificates.signing_paths()
+    certificate_signing.create_self_signed(key, cert, "mbtrain demo")
+    base_url = current_app.config["PUBLIC_URL"] or "http://127.0.0.1:5000"
+    finished = db.session.scalars(
+        select(Cohort).where(Cohort.status == CohortStatus.AVSLUTTET).order_by(Cohort.id)
+    )
+    with current_app.test_request_context(base_url=base_url):
+        for cohort in finished:
+            certificates.issue_all(cohort_candidates(cohort, today()), coordinator_of(cohort))
 
 
 def seed_finished_cohort(cohort: Cohort, orgs, partners) -> None:

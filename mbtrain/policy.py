@@ -60,6 +60,8 @@ POLICY: dict[str, Rule] = {
     "mail.outbox_message": allow(ADMIN, personal_data=True),
     "audit.search": allow(ADMIN, personal_data=True),
     "audit.my_access_log": allow(TRAINEE, personal_data=True),
+    "own_data.my_data": allow(TRAINEE, personal_data=True),
+    "own_data.my_data_json": allow(TRAINEE, personal_data=True),
     "cohorts.cohort_list": allow(ADMIN, COORDINATOR, INSTRUCTOR),
     "cohorts.create_cohort": allow(ADMIN, COORDINATOR),
     "cohorts.edit_cohort": allow(ADMIN, COORDINATOR),
@@ -135,6 +137,33 @@ POLICY: dict[str, Rule] = {
     "followup.decide_proposal": allow(ADMIN, COORDINATOR, personal_data=True),
     "followup.log_hours": allow(TRAINEE, personal_data=True),
     "followup.ask_for_confirmation": allow(TRAINEE, personal_data=True),
+    # Certificates: anyone may verify one by its unguessable code (which shows no more than the
+    # certificate itself); coordinators issue in their counties; the trainee downloads their own.
+    "certificates.verify": public(),
+    "certificates.verify_code": public(),
+    "certificates.verify_json": public(),
+    "certificates.preflight": allow(ADMIN, COORDINATOR, personal_data=True),
+    "certificates.issue_all": allow(ADMIN, COORDINATOR, personal_data=True),
+    "certificates.issue_one": allow(ADMIN, COORDINATOR, personal_data=True),
+    "certificates.revoke": allow(ADMIN, COORDINATOR, personal_data=True),
+    "certificates.download": allow(ADMIN, COORDINATOR, personal_data=True),
+    "certificates.cohort_zip": allow(ADMIN, COORDINATOR, personal_data=True),
+    "certificates.my_certificates": allow(TRAINEE, personal_data=True),
+    "certificates.my_download": allow(TRAINEE, personal_data=True),
+    # Outcomes after the course: the coordinator follows up named trainees in their counties.
+    "outcomes.due_list": allow(ADMIN, COORDINATOR, personal_data=True),
+    "outcomes.trainee_outcomes": allow(ADMIN, COORDINATOR, personal_data=True),
+    "outcomes.record_outcome": allow(ADMIN, COORDINATOR, personal_data=True),
+    # Reports. County and national reports add people up over many cohorts and hide every
+    # figure under five (mbtrain/reports/suppression.py), so no one can be picked out: not
+    # personal data, no access-log row. The cohort report keeps its true figures for the
+    # cohort's own coordinator; in a cohort of fifteen, «1 avbrutt, årsak Syk» points at a
+    # person the reader knows, so it is personal data and every view and export is logged.
+    "reports.area_report": allow(ADMIN, COORDINATOR),
+    "reports.area_export": allow(ADMIN, COORDINATOR),
+    "reports.refresh_figures": allow(ADMIN),
+    "reports.cohort_report": allow(ADMIN, COORDINATOR, personal_data=True),
+    "reports.cohort_export": allow(ADMIN, COORDINATOR, personal_data=True),
 }
 
 

@@ -42,8 +42,18 @@ PUBLIC = {
     "partner.link_done",
     # A calendar app has no login: the unguessable token in the address is the credential.
     "schedule.calendar_feed",
+    # Verifying a certificate: the form, and the unguessable code as the credential.
+    "certificates.verify",
+    "certificates.verify_code",
+    "certificates.verify_json",
 }
-LINK_PAGES = {"accounts.use_link", "partner.use_link", "schedule.calendar_feed"}
+LINK_PAGES = {
+    "accounts.use_link",
+    "partner.use_link",
+    "schedule.calendar_feed",
+    "certificates.verify_code",
+    "certificates.verify_json",
+}
 # Who may open the foundation's pages with personal data; widening one is a decision too.
 PERSONAL_DATA = {
     "accounts.user_list": {Role.ADMIN},
@@ -93,6 +103,8 @@ def test_public_pages_open_without_login(client, routes):
     assert "Lenken er ugyldig" in client.get("/praksislenke/dummy").get_data(as_text=True)
     # A calendar address with a made-up token is not found.
     assert client.get("/kalender/dummy-token.ics").status_code == 404
+    # A certificate code that was never issued is not found.
+    assert client.get("/verify/dummy-token").status_code == 404
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -12,7 +12,7 @@ from datetime import timedelta
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from mbtrain.accounts.models import ActionToken, AuthSession, Role, TokenPurpose, User

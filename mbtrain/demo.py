@@ -196,7 +196,7 @@ def seed_partners(people: "People", password_hash: str, by_key: dict[str, Organi
 class CohortSpec:
     """A cohort relative to today, so the demo shows every phase whenever it is run."""
 
-    name: str
+    place: str
     county: str
     provider: str
     starts_in_days: int
@@ -209,7 +209,7 @@ class CohortSpec:
 S = EnrolmentStatus
 COHORTS = (
     CohortSpec(
-        "MB-opplæring Bergen 2025–2026",
+        "Bergen",
         VESTLAND,
         "fjordlys",
         -110,
@@ -217,7 +217,7 @@ COHORTS = (
         {S.DELTAR: 12, S.AVBRUTT: 1},
     ),
     CohortSpec(
-        "MB-opplæring Bergen 2026–2027",
+        "Bergen",
         VESTLAND,
         "fjordlys",
         70,
@@ -225,16 +225,16 @@ COHORTS = (
         {S.SOKT_INN: 3, S.VURDERES: 2, S.VENTER_PA_OPPSTART: 4, S.VENTELISTE: 2, S.IKKE_AKTUELL: 1},
     ),
     CohortSpec(
-        "MB-opplæring Bergen 2024–2025",
+        "Bergen",
         VESTLAND,
         "fjordlys",
         -480,
         15,
         {S.FULLFORT: 4, S.AVBRUTT: 1},
     ),
-    CohortSpec("MB-opplæring Oslo 2025–2026", OSLO, "akerselva", -60, 14, {S.DELTAR: 7}),
+    CohortSpec("Oslo", OSLO, "akerselva", -60, 14, {S.DELTAR: 7}),
     CohortSpec(
-        "MB-opplæring Oslo 2027",
+        "Oslo",
         OSLO,
         "akerselva",
         40,
@@ -244,6 +244,16 @@ COHORTS = (
     ),
 )
 COHORT_DAYS = 330
+
+
+def cohort_name(spec: CohortSpec) -> str:
+    """Named after the term it starts in, as coordinators name them («MB-opplæring Bergen
+    høst 2026»), whatever day the demo is built."""
+    start = today() + timedelta(days=spec.starts_in_days)
+    term = "vår" if start.month <= 6 else "høst"
+    return f"MB-opplæring {spec.place} {term} {start.year}"
+
+
 # The path each final status is reached by, after the application.
 PATHS = {
     S.SOKT_INN: (),
@@ -283,7 +293,7 @@ def seed_cohorts(
     for number, spec in enumerate(COHORTS):
         start = today() + timedelta(days=spec.starts_in_days)
         cohort = Cohort(
-            name=spec.name,
+            name=cohort_name(spec),
             county=counties[spec.county],
             curriculum_version=version,
             provider=by_key[spec.provider],
@@ -938,7 +948,13 @@ def seed_placements() -> None:
     }
     seed_contacts(orgs, partners)
     running, planned, finished = (
-        db.session.scalar(select(Cohort).where(Cohort.name == spec.name)) for spec in COHORTS[:3]
+        db.session.scalar(
+            select(Cohort).where(
+                Cohort.name == cohort_name(spec),
+                Cohort.start_date == today() + timedelta(days=spec.starts_in_days),
+            )
+        )
+        for spec in COHORTS[:3]
     )
     seed_running_cohort(running, orgs, partners)
     seed_planned_cohort(planned, orgs, partners)

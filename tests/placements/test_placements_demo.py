@@ -23,7 +23,9 @@ def built(app):
     db.session.commit()
 
 
-def cohort_named(name: str) -> Cohort:
+def demo_cohort(number: int) -> Cohort:
+    """The demo's cohort by its place in demo.COHORTS (0 running, 1 planned, 2 finished)."""
+    name = demo.cohort_name(demo.COHORTS[number])
     return db.session.scalar(select(Cohort).where(Cohort.name == name))
 
 
@@ -36,7 +38,7 @@ def placements_in(cohort: Cohort) -> list[Placement]:
 
 
 def test_the_running_cohort_is_in_practice_at_the_four_bergen_partners(built):
-    cohort = cohort_named("MB-opplæring Bergen 2025–2026")
+    cohort = demo_cohort(0)
     first = [p for p in placements_in(cohort) if p.module_code == "P1-01"]
     participants = db.session.scalars(
         select(Enrolment.id).where(
@@ -60,7 +62,7 @@ def test_the_running_cohort_is_in_practice_at_the_four_bergen_partners(built):
 
 
 def test_the_planned_cohort_has_open_offers_and_wishes(built):
-    cohort = cohort_named("MB-opplæring Bergen 2026–2027")
+    cohort = demo_cohort(1)
     offers = db.session.scalars(
         select(PlacementOffer).where(PlacementOffer.cohort_id == cohort.id)
     ).all()
@@ -74,7 +76,7 @@ def test_the_planned_cohort_has_open_offers_and_wishes(built):
 
 
 def test_the_finished_cohort_has_two_completed_placements_per_graduate(built):
-    cohort = cohort_named("MB-opplæring Bergen 2024–2025")
+    cohort = demo_cohort(2)
     placements = placements_in(cohort)
     assert {p.status for p in placements} == {S.COMPLETED}
     per_trainee = Counter(p.enrolment_id for p in placements)

@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from stdnum.no import orgnr as stdnum_orgnr
 
 from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import record_access
@@ -20,6 +21,8 @@ from mbtrain.organisations.models import County, Organisation, OrganisationType
 from mbtrain.policy import may_manage_county
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisasjoner")
+# «919 985 003»: organisation numbers as Brønnøysundregistrene writes them.
+bp.add_app_template_filter(stdnum_orgnr.format, "orgnr")
 
 
 def _fill_choices(form: OrganisationForm, editing: Organisation | None = None) -> None:

@@ -8,6 +8,7 @@ import zipfile
 
 from pypdf import PdfReader
 from sqlalchemy import func, select
+from stdnum.no import orgnr as stdnum_orgnr
 
 from mbtrain.accounts.models import Role
 from mbtrain.audit.models import AccessLog
@@ -44,6 +45,7 @@ def test_issue_all_makes_a_signed_pdfa_with_the_certified_facts(issued, signing_
         "født 29. februar 1984",
         "Kvalifisering av medarbeidere med brukererfaring (MB)",
         "Testarrangør AS, org.nr.",
+        stdnum_orgnr.format(course.cohort.provider.orgnr),  # «919 985 003»
         "Vestland",
         "4. januar 2027 – 17. desember 2027",
         "624 timer i alt, 244 timer teori, 20 uker praksis; 50 % deltid",

@@ -21,8 +21,9 @@ SIZES = (5, 25)
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
-def paths(cohort_id: int, enrolment_id: int) -> dict[str, str]:
-    return {page.name: page.path for page in bench_matrix.pages(cohort_id, enrolment_id)}
+def paths(cohort_id: int, enrolment_id: int, certificate_id: int) -> dict[str, str]:
+    measured = bench_matrix.pages(cohort_id, enrolment_id, certificate_id)
+    return {page.name: page.path for page in measured}
 
 
 def count(trainees: int) -> dict[str, int]:
@@ -42,7 +43,8 @@ def count(trainees: int) -> dict[str, int]:
         login["csrf_token"] = CSRF_RE.search(page).group(1)
         assert client.post("/logg-inn", data=login).status_code == 302, "login failed"
         counts = {}
-        for name, path in paths(cohort_id, enrolment_id).items():
+        certificate_id = bench_matrix.stored_certificate(data_dir)
+        for name, path in paths(cohort_id, enrolment_id, certificate_id).items():
             client.get(path)  # warm: templates compiled, curriculum cached
             counts[name] = statements_of(app, client, path)
             print(f"{trainees:>3} trainees, {name}: {counts[name]} queries", flush=True)

@@ -2,7 +2,8 @@
 
 Proves that the installed package carries what a source checkout keeps beside it (templates,
 curriculum, migrations) and its compiled translations: the database the CLI migrated serves
-the login page in Norwegian and English, and the account `mbtrain create-user` made can log in.
+the login page in Norwegian and English, and the account `mbtrain create-user` made can log in;
+PDFs render with the font shipped in the package's static folder.
 """
 
 import os
@@ -60,7 +61,39 @@ def check_pages() -> None:
     assert "administrator for hele landet" in home, "the admin's home page is missing"
 
 
+def check_pdf() -> None:
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from mbtrain.pdf import STATIC_ORIGIN, StaticOnlyFetcher
+
+    fetched: list[str] = []
+
+    class Recording(StaticOnlyFetcher):
+        def fetch(self, url, headers=None):
+            response = super().fetch(url, headers)
+            fetched.append(url)
+            return response
+
+    font_url = f"{STATIC_ORIGIN}fonts/mbsans-regular.ttf"
+    fonts = FontConfiguration()
+    face = CSS(
+        string=f"@font-face {{ font-family: MB; src: url({font_url}) }} p {{ font-family: MB }}",
+        url_fetcher=Recording(),
+        font_config=fonts,
+    )
+    pdf = HTML(string="<p>Kursbevis: Åse Ødegård</p>").write_pdf(
+        stylesheets=[face], font_config=fonts
+    )
+    assert pdf.startswith(b"%PDF"), "WeasyPrint made no PDF"
+    assert fetched == [font_url], f"the certificate font was not served from the wheel: {fetched}"
+
+
 if __name__ == "__main__":
     check_resources(Path(sys.argv[1]).resolve())
     check_pages()
-    print("wheel: resources inside the package; migrated, served nb and en, the new admin logs in")
+    check_pdf()
+    print(
+        "wheel: resources inside the package; migrated, served nb and en, the new admin logs in,"
+        " PDFs render with the shipped font"
+    )

@@ -5,7 +5,10 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select, update
+from werkzeug.datastructures import MultiDict
 
 from mbtrain.accounts.models import ActionToken, Role, TokenPurpose
 from mbtrain.audit.models import AccessAction
@@ -374,3 +377,56 @@ def test_a_link_page_is_never_cached(placement_scene, send_link, client):
     path = send_link(placement_scene())
     client.get(path)  # the first visit also sets the CSRF cookie
     assert client.get(path).headers["Cache-Control"] == "no-store"
+
+
+HOSTILE_TEXT = st.sampled_from(
+    [
+        "x" * 10_000,
+        "Kari\x00Veileder",
+        "\u202eredlieV iraK",
+        "<script>alert(1)</script>",
+        "{{7*7}} ${7*7}",
+        "",
+        " ",
+        '=HYPERLINK("http://example.invalid")',
+    ]
+) | st.text(max_size=300)
+
+
+@pytest.mark.parametrize("app_config", [{"PROPAGATE_EXCEPTIONS": False}])
+def test_hostile_answers_to_a_link_are_refused_in_norwegian_or_signed_once(
+    placement_scene, send_link, client
+):
+    """The link page is open to anyone who holds the address: whatever is posted to it, the
+    answer is a signature, a Norwegian refusal on the form, or «already used» — never a 500,
+    never two signatures."""
+    scene = placement_scene()
+    path = send_link(scene)
+    seen: set[int] = set()
+
+    @settings(max_examples=30, derandomize=True, deadline=None, database=None)
+    @given(
+        decision=st.sampled_from(["confirm", "decline", "", "approve", "x" * 5000]),
+        reason=HOSTILE_TEXT,
+        typed_name=HOSTILE_TEXT,
+        twice=st.booleans(),
+    )
+    def post(decision: str, reason: str, typed_name: str, twice: bool) -> None:
+        data = MultiDict({"decision": decision, "reason": reason, "typed_name": typed_name})
+        if twice:
+            data.add("typed_name", "Annen Person")
+        data.add("csrf_token", client.csrf_token(path))
+        response = client.post(path, data=data, headers={"User-Agent": BROWSER})
+        page = response.get_data(as_text=True)
+        seen.add(response.status_code)
+        assert response.status_code in (302, 400, 410), response.status_code
+        if response.status_code == 400:
+            assert "This field is required" not in page and "Not a valid choice" not in page
+            # The form again with the message on its field, or (for a NUL, which no one
+            # types) the Norwegian page for a malformed request.
+            assert 'class="error"' in page or "Ugyldig forespørsel" in page
+        assert "<script>alert(1)</script>" not in page
+        assert len(db.session.scalars(select(Signature)).all()) <= 1
+
+    post()
+    assert 400 in seen and seen & {302, 410}, seen  # both refusals and an answer were tried

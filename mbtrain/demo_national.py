@@ -6,8 +6,15 @@ their request and confirmation, and the follow-ups 3, 6 and 12 months after the 
 Rows go in with bulk inserts (executemany) in batches of one county, not object by object,
 so the whole country takes minutes. Seeded: every run builds the same history.
 
-Left out, on purpose: certificates (each is a rendered PDF; the certificates area has no
-bulk path yet), module assessments and weekly practice hours (no report reads them).
+Those who completed (FULLFORT) also get what the completion rule asks for: theory attendance
+at or above the curriculum's threshold, every module approved, an approved project, and for
+each placement its weeks of hours and a passed final evaluation, both signed by the supervisor.
+
+Certificates are issued through the certificates service, as the coordinator's "issue all"
+would (rendered, signed with the demo key pair, stored), but only for the cohorts of the
+last ``Scale.certificate_years`` years: rendering takes about a quarter of a second each, so
+ten years of them would take an hour. Older trainees who completed have no certificate, and
+the reports count none for those years.
 """
 
 import random
@@ -19,6 +26,7 @@ from faker import Faker
 from sqlalchemy import func, insert, select
 
 from mbtrain.accounts.models import Role, User, user_county
+from mbtrain.assessments.models import AssessmentResult, ModuleAssessment, ProjectAssignment
 from mbtrain.attendance.models import AttendanceRecord
 from mbtrain.cohorts.models import Cohort, CohortStatus
 from mbtrain.curriculum.loader import AttendanceStatus as A
@@ -33,7 +41,18 @@ from mbtrain.organisations.models import County, Organisation, OrganisationType
 from mbtrain.outcomes.models import FOLLOW_UP_MONTHS, EmployerType, OutcomeFollowUp, Situation
 from mbtrain.outcomes.services import due_on
 from mbtrain.people.models import Person
-from mbtrain.placements.models import Placement, PlacementEvent, PlacementStatus
+from mbtrain.placements.followup import placement_weeks
+from mbtrain.placements.models import (
+    FinalEvaluation,
+    HoursEntry,
+    Placement,
+    PlacementEvent,
+    PlacementStatus,
+    Signature,
+    SignedAction,
+    SignedVia,
+)
+from mbtrain.placements.signing import content_sha256
 from mbtrain.schedule.models import CourseSession, PracticePeriod
 
 SEED = 2027
@@ -70,6 +89,13 @@ SITUATIONS = {
         (Situation.UKJENT, 0.15),
     ),
 }
+PROJECTS = (
+    "Brukermedvirkning i eget arbeid",
+    "Veien tilbake til arbeid",
+    "Likepersonsarbeid i kommunen",
+    "Mestring i hverdagen",
+)
+SUPERVISOR = ("Praksisveileder", "veileder@example.org")
 EMPLOYERS = tuple(EmployerType)
 PARTNER_KINDS = (
     ("DPS", OrganisationType.HELSEFORETAK),
@@ -84,6 +110,7 @@ class Scale:
     years: int = 10
     cohorts: int = 4
     trainees: int = 25
+    certificate_years: int = 1  # the last years whose cohorts get issued certificates
 
     @property
     def total_trainees(self) -> int:
@@ -141,7 +168,8 @@ def already_built() -> bool:
 
 
 def build_national(scale: Scale, progress: Callable[[str], None] = lambda line: None) -> int:
-    """Adds the history to the database (flushes; the caller commits); returns trainees made."""
+    """Adds the history to the database (flushes; the caller commits); returns trainees made.
+    Issuing certificates needs an application context (the signing key lives in DATA_DIR)."""
     generator = NationalHistory(scale)
     for line in generator.run():
         progress(line)
@@ -157,14 +185,19 @@ class NationalHistory:
         self.today = today()
         self.first_year = self.today.year - scale.years - 1
         self.made = 0
+        self.issued = 0
         # Numbers already used (the ordinary demo may be there), so e-mail addresses are unique.
         self.serial = db.session.scalar(select(func.count(Person.id))) or 0
         self.org_serial = db.session.scalar(select(func.count(Organisation.id))) or 0
 
     def run(self) -> Iterator[str]:
         version, curriculum = self.curriculum()
+        self.modules = curriculum.modules
+        self.min_theory = curriculum.completion.min_attendance_theory
         counties = db.session.scalars(select(County).order_by(County.code)).all()
         counties = counties[: self.scale.counties]
+        certified_from = self.first_year + self.scale.years - self.scale.certificate_years
+        to_certify: list[tuple[int, int]] = []  # (cohort, its coordinator)
         for number, county in enumerate(counties, start=1):
             provider, partners = self.organisations(county)
             coordinator = self.coordinator(county)
@@ -173,9 +206,39 @@ class NationalHistory:
                 for intake in range(self.scale.cohorts):
                     start = first_monday(year, START_MONTHS[intake % len(START_MONTHS)])
                     plan = timetable(curriculum.modules, start)
-                    self.cohort(county, version, provider, partners, coordinator, start, plan)
+                    cohort_id = self.cohort(
+                        county, version, provider, partners, coordinator, start, plan
+                    )
+                    if year >= certified_from:
+                        to_certify.append((cohort_id, coordinator))
             db.session.flush()
             yield f"{number}/{len(counties)} {county.name}: {self.made} deltakere så langt"
+        yield from self.certificates(to_certify)
+
+    def certificates(self, to_certify: list[tuple[int, int]]) -> Iterator[str]:
+        """Issued as the coordinator's "issue all" would, to whoever the completion engine
+        finds eligible: the real service renders, signs and stores each one."""
+        from flask import current_app
+
+        from mbtrain.certificates import services as certificates
+        from mbtrain.certificates import signing as certificate_signing
+        from mbtrain.certificates.eligibility import cohort_candidates
+
+        if not to_certify:
+            return
+        key, cert = certificates.signing_paths()
+        certificate_signing.create_self_signed(key, cert, "mbtrain demo")  # kept if there
+        base_url = current_app.config["PUBLIC_URL"] or "http://127.0.0.1:5000"
+        with current_app.test_request_context(base_url=base_url):
+            for number, (cohort_id, coordinator_id) in enumerate(to_certify, start=1):
+                cohort = db.session.get(Cohort, cohort_id)
+                issuer = db.session.get(User, coordinator_id)
+                issued = certificates.issue_all(cohort_candidates(cohort, self.today), issuer)
+                self.issued += len(issued)
+                yield (
+                    f"Kursbevis {number}/{len(to_certify)} {cohort.name}: "
+                    f"{len(issued)} utstedt, {self.issued} så langt"
+                )
 
     def curriculum(self):
         curriculum = shipped_curricula()[0]
@@ -219,7 +282,7 @@ class NationalHistory:
         )
         return list(result.scalars())
 
-    def cohort(self, county, version, provider, partners, coordinator, start, plan) -> None:
+    def cohort(self, county, version, provider, partners, coordinator, start, plan) -> int:
         end = start + timedelta(days=COURSE_DAYS)
         status = CohortStatus.AVSLUTTET if end < self.today else CohortStatus.GJENNOMFORES
         if start > self.today:
@@ -268,7 +331,9 @@ class NationalHistory:
         ]
         self.attendance(trainees, sessions, coordinator)
         self.placements(trainees, plan, partners, coordinator)
+        self.assessments(trainees, plan, coordinator)
         self.outcomes(trainees, coordinator)
+        return cohort_id
 
     def trainees(self, cohort_id, start, end, coordinator) -> list[dict]:
         people, trainees = [], []
@@ -357,11 +422,17 @@ class NationalHistory:
         rows = []
         for t in trainees:
             last = min(t["end"] or self.today, self.today - timedelta(days=1))
+            # Those who completed met the attendance rule: their absence stays within it (of
+            # the sessions up to their end date, which the rule counts).
+            total = sum(hours for _sid, day, hours in sessions if day <= last)
+            allowed = (1 - self.min_theory) * total if t["final"] is S.FULLFORT else total
+            absent = 0.0
             for session_id, day, hours in sessions:
                 if day > last:
                     break
                 status, present = A.TIL_STEDE, hours
-                if self.rng.random() < t["absence"]:
+                if self.rng.random() < t["absence"] and absent + hours <= allowed:
+                    absent += hours
                     status = self.rng.choice((A.SYK, A.SYK, A.AVTALT_FRAVAER, A.IKKE_MOTT))
                     present = 0.0
                 rows.append(
@@ -378,7 +449,7 @@ class NationalHistory:
             db.session.execute(insert(AttendanceRecord.__table__), rows)
 
     def placements(self, trainees, plan: Timetable, partners: list[int], by: int) -> None:
-        rows, timeline = [], []
+        rows, timeline, owners = [], [], []
         for t in trainees:
             for code, first, last in plan.practice:
                 stopped = t["end"] if t["final"] is S.AVBRUTT else None
@@ -419,15 +490,140 @@ class NationalHistory:
                 elif done:
                     events.append((status, at(last, 16)))
                 timeline.append(events)
+                owners.append(t)
         ids = self.insert_returning(Placement, rows)
         if not ids:
             return
+        self.practice_evidence(
+            [
+                (pid, row)
+                for pid, row, t in zip(ids, rows, owners, strict=True)
+                if t["final"] is S.FULLFORT and row["status"] is PlacementStatus.COMPLETED
+            ]
+        )
         db.session.execute(
             insert(PlacementEvent),
             [
                 {"placement_id": pid, "status": status, "at": when, "by_user_id": by}
                 for pid, events in zip(ids, timeline, strict=True)
                 for status, when in events
+            ],
+        )
+
+    def practice_evidence(self, placements: list[tuple[int, dict]]) -> None:
+        """Each completed placement's weeks of hours, confirmed in one signature at the end,
+        and a passed final evaluation signed the same day: what the completion rule counts."""
+        if not placements:
+            return
+        name, email = SUPERVISOR
+        signatures, weeks = [], []
+        for pid, row in placements:
+            week_rows = [
+                {"week_start": week, "hours": row["weekly_hours"] - self.rng.choice((0, 0, 0, 2))}
+                for week in placement_weeks(row["start_date"], row["end_date"])
+            ]
+            weeks.append(week_rows)
+            shown = {
+                "placement": {
+                    "id": pid,
+                    "module_code": row["module_code"],
+                    "start_date": row["start_date"].isoformat(),
+                    "end_date": row["end_date"].isoformat(),
+                }
+            }
+            confirmed = {
+                **shown,
+                "weeks": [{**w, "week_start": w["week_start"].isoformat()} for w in week_rows],
+            }
+            passed = {**shown, "passed": True, "text": "Bestått."}
+            for action, content in (
+                (SignedAction.CONFIRM_HOURS, confirmed),
+                (SignedAction.FINAL_EVALUATION, passed),
+            ):
+                signed_at = at(row["end_date"], 14)
+                document = {
+                    **content,
+                    "action": action.value,
+                    "signed_by": name,
+                    "signer_email": email,
+                    "via": SignedVia.LINK.value,
+                    "signed_at": signed_at.isoformat(),
+                }
+                signatures.append(
+                    {
+                        "placement_id": pid,
+                        "action": action,
+                        "via": SignedVia.LINK,
+                        "typed_name": name,
+                        "signer_email": email,
+                        "at": signed_at,
+                        "ip": "192.0.2.10",  # TEST-NET-1: an address reserved for examples
+                        "user_agent": "",
+                        "content": document,
+                        "content_sha256": content_sha256(document),
+                    }
+                )
+        signature_ids = self.insert_returning(Signature, signatures)
+        hours, evaluations = [], []
+        for index, ((pid, _row), week_rows) in enumerate(zip(placements, weeks, strict=True)):
+            confirmation, evaluation = signature_ids[2 * index], signature_ids[2 * index + 1]
+            hours += [
+                {
+                    "placement_id": pid,
+                    "week_start": w["week_start"],
+                    "hours": w["hours"],
+                    "logged_at": at(w["week_start"] + timedelta(days=4), 15),
+                    "confirmed_signature_id": confirmation,
+                }
+                for w in week_rows
+            ]
+            evaluations.append(
+                {
+                    "placement_id": pid,
+                    "passed": True,
+                    "text": "Bestått.",
+                    "signature_id": evaluation,
+                }
+            )
+        db.session.execute(insert(HoursEntry), hours)
+        db.session.execute(insert(FinalEvaluation), evaluations)
+
+    def assessments(self, trainees, plan: Timetable, by: int) -> None:
+        """Every module approved on its last day, and the project approved, for those who
+        completed."""
+        finished = [t for t in trainees if t["final"] is S.FULLFORT]
+        if not finished:
+            return
+        last_day: dict[str, date] = {}
+        for code, day, _hours in plan.sessions:
+            last_day[code] = day
+        for code, _first, last in plan.practice:
+            last_day[code] = last
+        db.session.execute(
+            insert(ModuleAssessment),
+            [
+                {
+                    "enrolment_id": t["id"],
+                    "module_code": module.code,
+                    "result": AssessmentResult.GODKJENT,
+                    "assessed_on": last_day.get(module.code, t["end"]),
+                    "assessor_id": by,
+                }
+                for t in finished
+                for module in self.modules
+            ],
+        )
+        db.session.execute(
+            insert(ProjectAssignment),
+            [
+                {
+                    "enrolment_id": t["id"],
+                    "title": self.rng.choice(PROJECTS),
+                    "approved": True,
+                    "approved_on": t["end"] - timedelta(days=14),
+                    "approved_by_id": by,
+                }
+                for t in finished
             ],
         )
 

@@ -10,9 +10,11 @@ from sqlalchemy import func, select
 
 from mbtrain.accounts.models import Role
 from mbtrain.audit.models import AccessLog
+from mbtrain.certificates import services as certificates
+from mbtrain.certificates.models import Certificate, CertificateKind
 from mbtrain.cohorts.models import Cohort
 from mbtrain.demo_national import Scale, build_national
-from mbtrain.enrolments.models import Enrolment
+from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
 from mbtrain.extensions import db
 from mbtrain.organisations.models import County
 from mbtrain.reports import snapshot
@@ -35,6 +37,33 @@ def test_the_generator_builds_the_history_it_promises(national):
     assert national == 10
     assert db.session.scalar(select(func.count(Cohort.id))) == 2
     assert db.session.scalar(select(func.count(Enrolment.id))) == 10
+
+
+def test_the_last_years_completers_have_certificates_that_verify(national, login_as):
+    """Issued through the certificates service: the completion engine found each of them
+    eligible, and the stored PDF carries a signature with the service's own key."""
+    completed = db.session.scalars(
+        select(Enrolment.id).where(Enrolment.status == EnrolmentStatus.FULLFORT)
+    ).all()
+    issued = db.session.scalars(select(Certificate).order_by(Certificate.enrolment_id)).all()
+
+    assert completed  # five a county and 18 % dropout: someone completed
+    assert sorted(c.enrolment_id for c in issued) == sorted(completed)
+    for certificate in issued:
+        assert certificate.kind is CertificateKind.KURSBEVIS
+        assert certificate.revoked_at is None and certificate.superseded_by_id is None
+        assert certificates.check_stored(certificate).ok
+
+    client = login_as(Role.ADMIN)
+    for cohort in db.session.scalars(select(Cohort)):
+        report = client.get(f"/kurs/{cohort.id}/rapport.csv").get_data(as_text=True)
+        own = sum(c.enrolment.cohort_id == cohort.id for c in issued)
+        assert f"Utstedt og gyldige;{own}" in report or f"Utstedt og gyldige,{own}" in report
+
+
+def test_older_years_get_no_certificates_unless_asked(app):
+    build_national(Scale(counties=1, years=2, cohorts=1, trainees=5, certificate_years=0))
+    assert db.session.scalar(select(func.count(Certificate.id))) == 0
 
 
 def test_national_report_hides_small_numbers(national, login_as):

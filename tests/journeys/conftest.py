@@ -12,19 +12,19 @@ from tests.journeys.world import CHROMIUM, CHROMIUM_FLAGS, PROVIDER, Mailbox, se
 from tests.servers import free_port, serve
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def journey_data_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("journeys")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def journey_database(journey_data_dir) -> str:
     url = f"sqlite:///{journey_data_dir / 'journeys.sqlite3'}"
     seed(url, journey_data_dir)
     return url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def signing_env(journey_data_dir) -> dict[str, str]:
     """A self-signed key pair for the certificates the journeys issue."""
     from mbtrain.certificates.signing import create_self_signed
@@ -37,7 +37,7 @@ def signing_env(journey_data_dir) -> dict[str, str]:
 # Mail --------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def mailbox() -> Iterator[Mailbox]:
     mailbox = Mailbox(port=free_port())
     controller = Controller(mailbox, hostname="127.0.0.1", port=mailbox.port)
@@ -49,14 +49,16 @@ def mailbox() -> Iterator[Mailbox]:
 # The server and the browser ----------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def base_url(journey_database, mailbox, signing_env) -> Iterator[str]:
     env = {"MBTRAIN_SMTP_URL": f"smtp://127.0.0.1:{mailbox.port}", **signing_env}
     with serve(journey_database, env=env, workers=2) as url:
         yield url
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop running in this thread
+# until it stops, and later tests (pyHanko signing certificates) call asyncio.run().
+@pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing (apt-get install -y chromium)"

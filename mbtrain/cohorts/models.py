@@ -1,8 +1,9 @@
 """Cohorts (gjennomføringer): one run of the course in a county, pinned to a curriculum."""
 
+import secrets
 from datetime import date, datetime, time
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mbtrain.accounts.models import User
@@ -41,6 +42,11 @@ cohort_instructor = Table(
 )
 
 
+def new_stamp() -> int:
+    """A cohort's first progress stamp: random, like the ones its triggers give it later."""
+    return secrets.randbits(62)
+
+
 class Cohort(db.Model):
     __tablename__ = "cohort"
 
@@ -66,6 +72,10 @@ class Cohort(db.Model):
     cancelled_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # A new random value from the database's triggers (migration 0007) whenever anything the
+    # progress matrix shows changes; the application only sets the first. Names the rendered
+    # table (mbtrain/progress/tables.py).
+    progress_stamp: Mapped[int] = mapped_column(BigInteger, default=new_stamp, server_default="0")
 
     county: Mapped[County] = relationship()
     curriculum_version: Mapped[CurriculumVersion] = relationship()

@@ -3,6 +3,7 @@ from datetime import date
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 
 from mbtrain import exports
@@ -15,7 +16,7 @@ from mbtrain.extensions import db
 from mbtrain.i18n import today
 from mbtrain.people.models import Person
 from mbtrain.policy import may_manage_county, visible_cohorts
-from mbtrain.progress import meldekort, services
+from mbtrain.progress import meldekort, services, tables
 from mbtrain.progress.completion import hours_text
 from mbtrain.progress.facts import FOLLOWED, cohort_facts, cohort_query, curriculum_for, roster
 
@@ -100,8 +101,12 @@ def cohort_matrix(cohort_id: int):
     if sort not in services.sort_keys(curriculum):
         sort = "name"
     descending = request.args.get("dir") == "desc"
-    trainees = roster(cohort.id)
-    data = cohort_facts(cohort.id, trainees)
+    # The table as it was rendered for this very state of the cohort, if this worker has it.
+    key = tables.key(cohort, sort, descending, today())
+    table = tables.MATRICES.get(key)
+    if table is None:
+        trainees = roster(cohort.id)
+        data = cohort_facts(cohort.id, trainees)
     record_access(
         AccessAction.VIEW,
         object_type="progress_matrix",
@@ -110,20 +115,27 @@ def cohort_matrix(cohort_id: int):
     )
     db.session.commit()
     # Everything below works on what was read: no transaction is held open meanwhile.
-    progress = services.evaluate_all(curriculum, trainees, data, today())
-    ordered = services.sort_progress(progress, sort, descending)
-    rows, marks = services.matrix_rows(ordered, curriculum)
+    if table is None:
+        progress = services.evaluate_all(curriculum, trainees, data, today())
+        ordered = services.sort_progress(progress, sort, descending)
+        rows, marks = services.matrix_rows(ordered, curriculum)
+        table = tables.MATRICES.put(
+            key,
+            Markup(  # noqa: S704 - the autoescaped output of our own template
+                render_template(
+                    "progress/_matrix_table.html",
+                    curriculum=curriculum,
+                    rows=rows,
+                    marks=marks,
+                    sort=sort,
+                    sort_label=services.sort_label(sort),
+                    descending=descending,
+                    sort_hints={"asc": _("sorter stigende"), "desc": _("sorter synkende")},
+                )
+            ),
+        )
     return render_template(
-        "progress/matrix.html",
-        cohort=cohort,
-        curriculum=curriculum,
-        rows=rows,
-        marks=marks,
-        sort=sort,
-        sort_label=services.sort_label(sort),
-        descending=descending,
-        sort_hints={"asc": _("sorter stigende"), "desc": _("sorter synkende")},
-        today=today(),
+        "progress/matrix.html", cohort=cohort, curriculum=curriculum, table=table, today=today()
     )
 
 

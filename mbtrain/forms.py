@@ -1,4 +1,5 @@
-"""Form pieces shared by every area: the optimistic-lock field and common messages."""
+"""Form pieces shared by every area: the optimistic-lock field, error placement and common
+messages."""
 
 import math
 from collections.abc import Iterable
@@ -34,6 +35,16 @@ class VersionField(HiddenField):
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         self.data = int(self.data) if self.data and str(self.data).isdigit() else None
+
+
+def show_error(form: Form, error: Exception) -> None:
+    """A service's refusal shown where it belongs: beside the visible field it names
+    (``error.field``, where the error has one), else at the top of the form."""
+    field = getattr(form, getattr(error, "field", None) or "", None)
+    if field is not None and field.type != "HiddenField":
+        field.errors.append(str(error))
+    else:
+        form.form_errors.append(str(error))
 
 
 def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:

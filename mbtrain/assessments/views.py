@@ -10,8 +10,8 @@ from mbtrain.assessments.models import AssessmentResult, ModuleAssessment, Proje
 from mbtrain.assessments.services import ASSESSED, Entry, SheetRow
 from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import record_access
+from mbtrain.cohorts.access import load_cohort
 from mbtrain.cohorts.models import Cohort
-from mbtrain.cohorts.views import load_cohort
 from mbtrain.concurrency import StaleEdit
 from mbtrain.curriculum.loader import Module
 from mbtrain.enrolments.models import Enrolment

@@ -40,6 +40,8 @@ from mbtrain.certificates.forms import (
     VerifyCodeForm,
 )
 from mbtrain.certificates.models import Certificate
+from mbtrain.cohorts import access as cohort_access
+from mbtrain.cohorts.access import HEADER
 from mbtrain.cohorts.models import Cohort
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.extensions import db, limiter
@@ -137,18 +139,7 @@ def load_by_code(code: str) -> Certificate:
 
 def load_cohort(cohort_id: int) -> Cohort:
     """A cohort this user may issue certificates in; 404 otherwise."""
-    cohort = db.session.scalar(
-        select(Cohort)
-        .where(Cohort.id == cohort_id, visible_cohorts(current_user))
-        .options(
-            joinedload(Cohort.county),
-            joinedload(Cohort.provider),
-            joinedload(Cohort.curriculum_version),
-        )
-    )
-    if cohort is None or not may_manage_county(current_user, cohort.county_id):
-        abort(404)
-    return cohort
+    return cohort_access.load_cohort(cohort_id, manage=True, options=HEADER)
 
 
 def load_certificate(certificate_id: int) -> Certificate:

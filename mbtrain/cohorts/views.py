@@ -4,12 +4,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import extract, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from mbtrain.accounts.models import Role, User
 from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import record_access
 from mbtrain.cohorts import services
+from mbtrain.cohorts.access import load_cohort
 from mbtrain.cohorts.forms import (
     CancelCohortForm,
     ClosedPeriodForm,
@@ -37,24 +38,6 @@ from mbtrain.schedule.services import module_titles, next_sessions
 bp = Blueprint("cohorts", __name__, url_prefix="/kurs")
 
 NOT_YET_IN = APPLYING | {EnrolmentStatus.VENTELISTE}
-
-
-def load_cohort(cohort_id: int, *, manage: bool = False) -> Cohort:
-    """The cohort if this user may see it (and manage it, if asked); otherwise 404."""
-    cohort = db.session.scalar(
-        select(Cohort)
-        .where(Cohort.id == cohort_id, visible_cohorts(current_user))
-        .options(
-            joinedload(Cohort.county),
-            joinedload(Cohort.provider),
-            joinedload(Cohort.curriculum_version),
-            selectinload(Cohort.instructors),
-            selectinload(Cohort.closed_periods),
-        )
-    )
-    if cohort is None or (manage and not may_manage_county(current_user, cohort.county_id)):
-        abort(404)
-    return cohort
 
 
 def _fill_choices(form) -> None:

@@ -6,8 +6,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import record_access
+from mbtrain.cohorts.access import load_cohort
 from mbtrain.cohorts.models import Cohort
-from mbtrain.cohorts.views import load_cohort
 from mbtrain.concurrency import StaleEdit, check_version
 from mbtrain.enrolments import services
 from mbtrain.enrolments.forms import (

@@ -15,6 +15,7 @@ from mbtrain.audit.services import record_access
 from mbtrain.concurrency import StaleEdit, check_version
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.extensions import db, limiter
+from mbtrain.forms import show_error
 from mbtrain.i18n import today
 from mbtrain.people.models import Person
 from mbtrain.placements import followup, signing
@@ -119,8 +120,7 @@ def decide_proposal(placement_id: int, proposal_id: int):
             db.session.rollback()
             placement = load_managed_placement(placement_id)
             proposal = db.session.get(ChangeProposal, proposal_id)
-            field = getattr(form, getattr(error, "field", None) or "", None)
-            (field.errors if field is not None else form.form_errors).append(str(error))
+            show_error(form, error)
             status = 409 if isinstance(error, StaleEdit) else 400
             form.version.data = proposal.version
         else:
@@ -181,9 +181,7 @@ def log_hours(placement_id: int):
             placement = load_own_placement(placement_id)
             state = followup.followup_of(placement)
             entry = state.entry_for(week) if week else None
-            field = getattr(form, getattr(error, "field", None) or "", None)
-            shown = field is not None and field.type != "HiddenField"
-            (field.errors if shown else form.form_errors).append(str(error))
+            show_error(form, error)
             if isinstance(error, StaleEdit):
                 form.version.data, status = (entry.version if entry else 0), 409
             else:

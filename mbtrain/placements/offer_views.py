@@ -14,8 +14,8 @@ from wtforms import SelectField
 
 from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import record_access
+from mbtrain.cohorts.access import load_cohort
 from mbtrain.cohorts.models import Cohort, CohortStatus
-from mbtrain.cohorts.views import load_cohort
 from mbtrain.concurrency import StaleEdit, check_version
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.enrolments.transitions import HOLDS_PLACE

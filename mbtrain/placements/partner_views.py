@@ -17,7 +17,7 @@ from mbtrain.accounts.services import LinkInvalid
 from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import record_access
 from mbtrain.extensions import db, limiter
-from mbtrain.forms import choices
+from mbtrain.forms import choices, show_error
 from mbtrain.i18n import today
 from mbtrain.idempotency import earlier_result, remember_submission
 from mbtrain.placements import followup, signing
@@ -146,11 +146,6 @@ def _prepare(step: Step, form: SignForm, entries: list[HoursEntry]) -> None:
             form.weeks.data = [e.week_start.isoformat() for e in entries]
 
 
-def _show_error(form: SignForm, error: PlacementError) -> None:
-    field = getattr(form, error.field or "", None)
-    (field.errors if field is not None else form.form_errors).append(str(error))
-
-
 def _log(placement: Placement, action: AccessAction, object_type: str, link_email=None) -> None:
     record_access(
         action,
@@ -211,7 +206,7 @@ def use_link(token: str):
                 opened = signing.open_link(token)
             except LinkInvalid as refused:
                 return _refused(refused)
-            _show_error(form, error)
+            show_error(form, error)
             status = 400
         else:
             _log(opened.placement, AccessAction.UPDATE, step.object_type, link_email=email)
@@ -273,7 +268,7 @@ def _portal_step(placement_id: int, name: str):
             status = 409 if isinstance(error, signing.ContentChanged) else 400
             placement = load_partner_placement(placement_id)
             entries = followup.unconfirmed_hours(placement) if step.with_hours else []
-            _show_error(form, error)
+            show_error(form, error)
         else:
             _log(placement, AccessAction.UPDATE, step.object_type)
             db.session.commit()
@@ -342,7 +337,7 @@ def meeting_page(placement: Placement, back: str):
             )
         except PlacementError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_error(form, error)
             status = 400
         else:
             remember_submission(form.submission_key.data, current_user.id, back)
@@ -381,7 +376,7 @@ def propose_change(placement_id: int):
         except PlacementError as error:
             db.session.rollback()
             placement = load_partner_placement(placement_id)
-            _show_error(form, error)
+            show_error(form, error)
             status = 400
         else:
             remember_submission(form.submission_key.data, current_user.id, back_to(placement))

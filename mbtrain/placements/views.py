@@ -17,8 +17,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import record_access
+from mbtrain.cohorts.access import load_cohort
 from mbtrain.cohorts.models import Cohort
-from mbtrain.cohorts.views import load_cohort
 from mbtrain.concurrency import StaleEdit, check_version
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.enrolments.transitions import HOLDS_PLACE

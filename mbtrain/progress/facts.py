@@ -102,14 +102,17 @@ _curricula: dict[str, Curriculum] = {}
 _curricula_lock = Lock()
 
 
+# What the progress pages show of a cohort; the curriculum's text is not read.
+COHORT_OPTIONS = (
+    joinedload(Cohort.county),
+    joinedload(Cohort.curriculum_version).options(
+        defer(CurriculumVersion.content), defer(CurriculumVersion.source)
+    ),
+)
+
+
 def cohort_query():
-    """A cohort with what the progress pages show of it; the curriculum's text is not read."""
-    return select(Cohort).options(
-        joinedload(Cohort.county),
-        joinedload(Cohort.curriculum_version).options(
-            defer(CurriculumVersion.content), defer(CurriculumVersion.source)
-        ),
-    )
+    return select(Cohort).options(*COHORT_OPTIONS)
 
 
 def curriculum_for(version: CurriculumVersion) -> Curriculum:

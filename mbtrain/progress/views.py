@@ -10,28 +10,31 @@ from mbtrain import exports
 from mbtrain.accounts.models import Role
 from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import record_access
+from mbtrain.cohorts import access as cohort_access
 from mbtrain.cohorts.models import Cohort
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.extensions import db
 from mbtrain.i18n import today
 from mbtrain.people.models import Person
-from mbtrain.policy import may_manage_county, visible_cohorts
+from mbtrain.policy import visible_cohorts
 from mbtrain.progress import meldekort, services, tables
 from mbtrain.progress.completion import hours_text
-from mbtrain.progress.facts import FOLLOWED, cohort_facts, cohort_query, curriculum_for, roster
+from mbtrain.progress.facts import (
+    COHORT_OPTIONS,
+    FOLLOWED,
+    cohort_facts,
+    cohort_query,
+    curriculum_for,
+    roster,
+)
 
 bp = Blueprint("progress", __name__)
 bp.add_app_template_filter(hours_text, "hours")
 
 
 def load_cohort(cohort_id: int, *, manage: bool = False) -> Cohort:
-    """The cohort if this user may see it (and manage it, if asked), in one query; else 404."""
-    cohort = db.session.scalar(
-        cohort_query().where(Cohort.id == cohort_id, visible_cohorts(current_user))
-    )
-    if cohort is None or (manage and not may_manage_county(current_user, cohort.county_id)):
-        abort(404)
-    return cohort
+    """The cohort with what the progress pages show of it, if this user may see it; else 404."""
+    return cohort_access.load_cohort(cohort_id, manage=manage, options=COHORT_OPTIONS)
 
 
 def _trainee_page(cohort: Cohort, enrolment_id: int, *, own: bool):

@@ -9,7 +9,7 @@ from mbtrain import exports
 from mbtrain.accounts.models import Role, User
 from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import record_access
-from mbtrain.cohorts.views import load_cohort
+from mbtrain.cohorts.access import load_cohort
 from mbtrain.curriculum.models import CurriculumVersion
 from mbtrain.extensions import db
 from mbtrain.forms import choices

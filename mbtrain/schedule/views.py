@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 
 from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import record_access
+from mbtrain.cohorts.access import load_cohort
 from mbtrain.cohorts.models import Cohort
-from mbtrain.cohorts.views import load_cohort
 from mbtrain.concurrency import StaleEdit, check_version
 from mbtrain.database import utcnow
 from mbtrain.extensions import db, limiter

@@ -66,14 +66,17 @@ BARE_APP = textwrap.dedent(
     import os
 
     from flask import Flask
-    from sqlalchemy import select
+    from sqlalchemy import Engine, event, select
     from sqlalchemy.orm import joinedload
 
     from mbtrain import MODELS
+    from mbtrain.database import _sqlite_begin_immediate
     from mbtrain.extensions import db
 
     for name in MODELS:
         importlib.import_module(name)
+    # A bare page only reads: no BEGIN IMMEDIATE (mbtrain.database) for it on SQLite.
+    event.remove(Engine, "begin", _sqlite_begin_immediate)
     from mbtrain.assessments.models import ModuleAssessment
     from mbtrain.cohorts.models import Cohort
     from mbtrain.enrolments.models import Enrolment
@@ -124,7 +127,7 @@ class Result:
 
 
 def build_database(data_dir: Path) -> int:
-    """A migrated SQLite database with the benchmark cohort; returns the cohort's id."""
+    """A migrated database with the benchmark cohort; returns the cohort's id."""
     os.environ.update(environment(data_dir))
     sys.path.insert(0, str(REPO))
     from flask_migrate import upgrade
@@ -374,11 +377,19 @@ def issue_certificate(db, county, provider, partner, coordinator) -> None:
 # The servers ---------------------------------------------------------------------------
 
 
+def database_url(data_dir: Path) -> str:
+    """A new SQLite file, or the empty database named by MBTRAIN_BENCH_DATABASE_URL (to run
+    on PostgreSQL: ``--database-url``)."""
+    return os.environ.get("MBTRAIN_BENCH_DATABASE_URL") or (
+        f"sqlite:///{data_dir / 'benchmark.sqlite3'}"
+    )
+
+
 def environment(data_dir: Path) -> dict[str, str]:
     return {
         "MBTRAIN_ENV": "development",
         "MBTRAIN_DATA_DIR": str(data_dir),
-        "MBTRAIN_DATABASE_URL": f"sqlite:///{data_dir / 'benchmark.sqlite3'}",
+        "MBTRAIN_DATABASE_URL": database_url(data_dir),
         "MBTRAIN_SECRET_KEY": "benchmark-secret-key-" + "b" * 32,
         "MBTRAIN_DEBUG": "0",
         "FLASK_DEBUG": "0",
@@ -513,22 +524,25 @@ def measure(
 
 def first_enrolment(data_dir: Path, cohort_id: int) -> int:
     """The first trainee of the cohort, whose own progress page is measured."""
-    import sqlite3
-
-    with sqlite3.connect(data_dir / "benchmark.sqlite3") as connection:
-        (enrolment_id,) = connection.execute(
-            "SELECT min(id) FROM enrolment WHERE cohort_id = ?", (cohort_id,)
-        ).fetchone()
-    return enrolment_id
+    return scalar(data_dir, "SELECT min(id) FROM enrolment WHERE cohort_id = :id", id=cohort_id)
 
 
 def stored_certificate(data_dir: Path) -> int:
     """The certificate issued by build_database, whose download is measured."""
-    import sqlite3
+    return scalar(data_dir, "SELECT min(id) FROM certificate")
 
-    with sqlite3.connect(data_dir / "benchmark.sqlite3") as connection:
-        (certificate_id,) = connection.execute("SELECT min(id) FROM certificate").fetchone()
-    return certificate_id
+
+def scalar(data_dir: Path, query: str, **values) -> int:
+    import sqlalchemy as sa
+
+    from mbtrain.config import database_url as normalised
+
+    engine = sa.create_engine(normalised(database_url(data_dir), data_dir))
+    try:
+        with engine.connect() as connection:
+            return connection.execute(sa.text(query), values).scalar_one()
+    finally:
+        engine.dispose()
 
 
 def goal_of(name: str) -> str:
@@ -574,7 +588,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
     parser.add_argument("--threads", type=int, default=4, help="client threads")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--database-url", help="an empty database to use instead of a new SQLite file"
+    )
     args = parser.parse_args()
+    if args.database_url:
+        os.environ["MBTRAIN_BENCH_DATABASE_URL"] = args.database_url
     hello, best = measure(args.seconds, args.workers, args.threads, args.rounds)
     report(hello, best, args.workers, args.threads)
 

@@ -85,6 +85,13 @@ def post_forms(html: str, page_path: str) -> list[Form]:
     ]
 
 
+def get_form_fields(html: str, page_path: str) -> list[str]:
+    """The names of the fields of the page's GET forms (filters and searches)."""
+    parser = _Parser(page_path)
+    parser.feed(html)
+    return [f.name for form in parser.forms if form.method == "get" for f in form.fields]
+
+
 def as_submitted(form: Form) -> list[tuple[str, str]]:
     """What a browser would send if the user pressed submit without changing anything."""
     pairs = []

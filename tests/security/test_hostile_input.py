@@ -1,15 +1,18 @@
-"""Every form of every page, filled with hostile values by Hypothesis.
+"""Every page and every form of it, sent hostile values by Hypothesis.
 
-The forms are found the way a user finds them: by opening every page an actor may open in
-the two-tenant world and reading its POST forms. For each form, Hypothesis chooses a value
-for each field by its kind (text, date, number, choice, organisation number) from values
-that have broken applications before, and sometimes sends a field twice. Whatever it sends:
-never a 500; a form shown again has changed nothing (no half-written row) and explains the
-problem in Norwegian on the field.
+The pages are found the way a user finds them: by opening every page an actor may open in
+the two-tenant world. Each page (HTML or not: exports, feeds and JSON too) is asked for again
+with hostile query strings, on the parameter names the application reads and the fields of
+the page's own GET forms: never a 500, and nothing echoed unescaped. Then each of its POST
+forms: Hypothesis chooses a value for each field by its kind (text, date, number, choice,
+organisation number) from values that have broken applications before, and sometimes sends
+a field twice. Whatever it sends: never a 500; a form shown again has changed nothing (no
+half-written row) and explains the problem in Norwegian on the field.
 """
 
 import re
 from collections import Counter
+from urllib.parse import parse_qsl
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +21,7 @@ from werkzeug.datastructures import MultiDict
 
 from mbtrain.policy import POLICY
 from tests.conftest import database_snapshot
-from tests.security.forms import Field, Form, as_submitted, post_forms
+from tests.security.forms import Field, Form, as_submitted, get_form_fields, post_forms
 from tests.security.routes import ROLE_OF, Route, build_path, collected_routes
 from tests.security.world import PAYLOAD, SCRIPT, TEMPLATE
 
@@ -54,12 +57,18 @@ ENGLISH = re.compile(
     r"This field is required|Not a valid|Invalid (?:choice|value|email)|Field must be|"
     r"Number must be|must be between"
 )
+# Every query parameter the application reads (request.args), besides the GET forms' fields.
+QUERY_NAMES = [
+    "alle", "deltaker", "dir", "forslag", "fylke", "kode", "laereplan", "modul", "next",
+    "periode", "sort", "tilbud", "uke",
+]  # fmt: skip
 # The first actor (in this order) allowed to open a page is the one whose forms are tried.
 ACTOR_ORDER = ("coordinator", "instructor", "partner", "trainee", "admin")
 FORM_ROUTES = [
     route for route in collected_routes() if route.method == "GET" and not route.params
 ] + [route for route in collected_routes() if route.method == "GET" and route.params]
 TRIED: Counter = Counter()
+QUERIED: Counter = Counter()
 
 
 def actor_for(route: Route) -> str | None:
@@ -112,20 +121,49 @@ def field_problems(page: str) -> list[str]:
 
 
 @pytest.mark.parametrize("route", FORM_ROUTES, ids=lambda route: route.endpoint)
-def test_every_form_survives_hostile_input(route: Route, world, browsers):
+def test_every_page_survives_hostile_input(route: Route, world, browsers):
     actor = actor_for(route)
-    if actor is None:
-        pytest.skip(f"{route.endpoint}: no actor may open it")
+    assert actor is not None, f"{route.endpoint}: no actor may open it"
     browser = browsers[actor]
     path = build_path(route, "own", world, actor)
     page = browser.get(path)
-    if page.status_code != 200 or page.mimetype != "text/html":
-        pytest.skip(f"{route.endpoint} is no page with forms ({page.status_code})")
-    forms = post_forms(page.get_data(as_text=True), path)
-    if not forms:
-        pytest.skip(f"{route.endpoint} has no form to post")
-    for form in forms:
-        try_form(browser, form, route.endpoint)
+    assert page.status_code < 500, f"{route.endpoint}: {page.status_code}"
+    html = page.get_data(as_text=True) if page.mimetype == "text/html" else ""
+    try_query_strings(browser, path, QUERY_NAMES + get_form_fields(html, path), route.endpoint)
+    if page.status_code == 200:
+        for form in post_forms(html, path):
+            try_form(browser, form, route.endpoint)
+
+
+@st.composite
+def hostile_query(draw, names: list[str]) -> list[tuple[str, str]]:
+    chosen = draw(st.lists(st.sampled_from(sorted(set(names))), min_size=1, max_size=4))
+    return [
+        (name, draw(st.sampled_from(HOSTILE_TEXT + HOSTILE_DATES + HOSTILE_NUMBERS)))
+        for name in chosen
+    ]
+
+
+def try_query_strings(browser, path: str, names: list[str], endpoint: str) -> None:
+    @settings(
+        max_examples=6,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(query=hostile_query(names))
+    def get_hostile(query: list[tuple[str, str]]) -> None:
+        QUERIED[endpoint] += 1
+        base, _, own = path.partition("?")
+        response = browser.get(base, query_string=parse_qsl(own) + query)
+        where = f"{endpoint} → GET {path} with {query!r:.300}"
+        if response.status_code >= 500:
+            pytest.fail(f"answered {response.status_code}: {where}")
+        if response.mimetype == "text/html" and SCRIPT[:16] in response.get_data(as_text=True):
+            pytest.fail(f"hostile value echoed unescaped: {where}")
+
+    get_hostile()
 
 
 def try_form(browser, form: Form, endpoint: str) -> None:
@@ -159,7 +197,10 @@ def try_form(browser, form: Form, endpoint: str) -> None:
 
 
 def test_hostile_input_figures(capsys):
-    if not TRIED:
-        pytest.skip("the forms did not run in this session")
+    if not QUERIED:
+        pytest.skip("the pages were not tried in this session (run with the whole module)")
     with capsys.disabled():
-        print(f"\nhostile input: {sum(TRIED.values())} submissions to {len(TRIED)} pages' forms")
+        print(
+            f"\nhostile input: {sum(QUERIED.values())} query strings to {len(QUERIED)} pages; "
+            f"{sum(TRIED.values())} submissions to {len(TRIED)} pages' forms"
+        )

@@ -7,6 +7,7 @@
 import logging
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import click
@@ -101,6 +102,8 @@ def demo_command(
         refresh_reports()
     url = f"http://{host}:{port}/"
     click.echo(demo.describe(logins, url, app.config["DATA_DIR"], serving=not no_serve))
+    # Before the server takes over: where to log in must show even when the output is piped.
+    sys.stdout.flush()
     if not no_serve:
         serve(host, port, workers=2)
 

@@ -9,6 +9,10 @@ different data. The matrix keeps its rendered table per stamp (see
 mbtrain/progress/tables.py): triggers rather than application hooks, so that no write path,
 bulk insert, purge or restore can leave a stale table behind.
 
+A later migration that rebuilds one of these tables on SQLite (batch mode's "move and copy",
+used for most column changes there) drops its triggers with the old table: it must create
+them again (``_sqlite_triggers`` below), or the matrix would show a stale table.
+
 Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-23 16:40:00

@@ -6,6 +6,7 @@ that the page after the change differs from the page before it (so the case show
 and that it equals what a worker without any kept table renders.
 """
 
+import importlib.util
 import re
 from datetime import date, timedelta
 
@@ -22,6 +23,7 @@ from mbtrain.enrolments.models import EnrolmentStatus
 from mbtrain.extensions import db
 from mbtrain.placements.models import PlacementStatus
 from mbtrain.progress import tables
+from mbtrain.resources import resource_dir
 from mbtrain.schedule.models import SessionStatus
 from tests.progress.conftest import START
 
@@ -215,3 +217,23 @@ def test_a_user_who_may_not_see_the_cohort_gets_no_kept_table(
     response = outsider.get(url)
     assert response.status_code == 404
     assert "Kari Nordmann" not in response.get_data(as_text=True)
+
+
+def test_every_table_the_matrix_reads_has_its_triggers(app):
+    """A later migration that rebuilds a table on SQLite would drop its triggers silently."""
+    path = resource_dir("migrations") / "versions" / "0007_progress_stamp.py"
+    spec = importlib.util.spec_from_file_location("progress_stamp_migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    if db.engine.dialect.name == "postgresql":
+        query = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+        expected = {f"progress_stamp_{table}" for table in migration.COHORTS_OF}
+    else:
+        query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        expected = {
+            f"progress_stamp_{table}_{event}"
+            for table in migration.COHORTS_OF
+            for event in ("insert", "update", "delete")
+        }
+    found = set(db.session.scalars(sa.text(query)))
+    assert expected <= found, expected - found

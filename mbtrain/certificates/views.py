@@ -41,7 +41,6 @@ from mbtrain.certificates.forms import (
 )
 from mbtrain.certificates.models import Certificate
 from mbtrain.cohorts import access as cohort_access
-from mbtrain.cohorts.access import HEADER
 from mbtrain.cohorts.models import Cohort
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.extensions import db, limiter
@@ -139,7 +138,7 @@ def load_by_code(code: str) -> Certificate:
 
 def load_cohort(cohort_id: int) -> Cohort:
     """A cohort this user may issue certificates in; 404 otherwise."""
-    return cohort_access.load_cohort(cohort_id, manage=True, options=HEADER)
+    return cohort_access.load_cohort(cohort_id, manage=True, options=cohort_access.HEADER)
 
 
 def load_certificate(certificate_id: int) -> Certificate:

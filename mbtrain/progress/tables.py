@@ -5,8 +5,9 @@ most of what the matrix page costs, and the table is the same for everyone allow
 cohort. So each worker keeps the last tables it rendered, under a key naming everything a
 table depends on:
 
-- ``cohort.progress_stamp``, which the database's own triggers count up on every insert,
-  update or delete of a row the matrix reads (migration 0007), in the writer's transaction;
+- ``cohort.progress_stamp``, which the database's own triggers set to a new random value on
+  every insert, update or delete of a row the matrix reads (migration 0007), in the writer's
+  transaction;
 - ``cohort.version``, the cohort's own fields (its optimistic-lock version);
 - the curriculum (by hash), the day (attendance "so far", warnings), the language, the order.
 

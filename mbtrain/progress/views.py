@@ -12,6 +12,7 @@ from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import record_access
 from mbtrain.cohorts import access as cohort_access
 from mbtrain.cohorts.models import Cohort
+from mbtrain.curriculum.loader import Curriculum
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.extensions import db
 from mbtrain.i18n import today
@@ -120,26 +121,29 @@ def cohort_matrix(cohort_id: int):
     # Everything below works on what was read: no transaction is held open meanwhile.
     if table is None:
         progress = services.evaluate_all(curriculum, trainees, data, today())
-        ordered = services.sort_progress(progress, sort, descending)
-        rows, marks = services.matrix_rows(ordered, curriculum)
-        table = tables.MATRICES.put(
-            key,
-            Markup(  # noqa: S704 - the autoescaped output of our own template
-                render_template(
-                    "progress/_matrix_table.html",
-                    curriculum=curriculum,
-                    rows=rows,
-                    marks=marks,
-                    sort=sort,
-                    sort_label=services.sort_label(sort),
-                    descending=descending,
-                    sort_hints={"asc": _("sorter stigende"), "desc": _("sorter synkende")},
-                )
-            ),
-        )
+        table = tables.MATRICES.put(key, _matrix_table(curriculum, progress, sort, descending))
     return render_template(
         "progress/matrix.html", cohort=cohort, curriculum=curriculum, table=table, today=today()
     )
+
+
+def _matrix_table(
+    curriculum: Curriculum, progress: list[services.TraineeProgress], sort: str, descending: bool
+) -> Markup:
+    """The table and its legend, in the order asked for (progress/_matrix_table.html)."""
+    ordered = services.sort_progress(progress, sort, descending)
+    rows, marks = services.matrix_rows(ordered, curriculum)
+    html = render_template(
+        "progress/_matrix_table.html",
+        curriculum=curriculum,
+        rows=rows,
+        marks=marks,
+        sort=sort,
+        sort_label=services.sort_label(sort),
+        descending=descending,
+        sort_hints={"asc": _("sorter stigende"), "desc": _("sorter synkende")},
+    )
+    return Markup(html)  # noqa: S704 - the autoescaped output of our own template
 
 
 # Meldekort -----------------------------------------------------------------------------

@@ -122,6 +122,13 @@ class Timetable:
     sessions: tuple[tuple[str, date, float], ...]  # module, day, hours
     practice: tuple[tuple[str, date, date], ...]  # module, first day, last day
 
+    @property
+    def last_day(self) -> date:
+        """The day the last session or practice period ends."""
+        return max(
+            [day for _code, day, _hours in self.sessions] + [b for _c, _a, b in self.practice]
+        )
+
 
 def draw(rng: random.Random, mix):
     point, total = rng.random(), 0.0
@@ -283,7 +290,8 @@ class NationalHistory:
         return list(result.scalars())
 
     def cohort(self, county, version, provider, partners, coordinator, start, plan) -> int:
-        end = start + timedelta(days=COURSE_DAYS)
+        # About a year, and never before the timetable's last day (a long curriculum runs on).
+        end = max(start + timedelta(days=COURSE_DAYS), plan.last_day)
         status = CohortStatus.AVSLUTTET if end < self.today else CohortStatus.GJENNOMFORES
         if start > self.today:
             status = CohortStatus.PLANLAGT

@@ -17,7 +17,9 @@ from mbtrain.demo_national import Scale, build_national
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
 from mbtrain.extensions import db
 from mbtrain.organisations.models import County
+from mbtrain.placements.models import Placement
 from mbtrain.reports import snapshot
+from mbtrain.schedule.models import CourseSession
 
 
 @pytest.fixture
@@ -37,6 +39,22 @@ def test_the_generator_builds_the_history_it_promises(national):
     assert national == 10
     assert db.session.scalar(select(func.count(Cohort.id))) == 2
     assert db.session.scalar(select(func.count(Enrolment.id))) == 10
+    # Every session and practice period falls inside its cohort's dates.
+    outside = (
+        select(func.count(CourseSession.id))
+        .join(Cohort)
+        .where((CourseSession.date < Cohort.start_date) | (CourseSession.date > Cohort.end_date))
+    )
+    assert db.session.scalar(select(func.count(CourseSession.id))) > 0
+    assert db.session.scalar(outside) == 0
+    late = (
+        select(func.count(Placement.id))
+        .join(Enrolment)
+        .join(Cohort)
+        .where(Placement.end_date > Cohort.end_date)
+    )
+    assert db.session.scalar(select(func.count(Placement.id))) > 0
+    assert db.session.scalar(late) == 0
 
 
 def test_the_last_years_completers_have_certificates_that_verify(national, login_as):

@@ -1,8 +1,13 @@
 """The main menu: each role sees the pages its policy lets it open."""
 
-from flask_babel import lazy_gettext as _l
+from typing import NamedTuple
 
-from mbtrain.policy import can
+from flask import current_app, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from mbtrain.policy import may_use
 
 MENU = (
     ("cohorts.cohort_list", _l("Kurs")),
@@ -24,5 +29,26 @@ MENU = (
 )
 
 
-def nav_links() -> list[tuple[str, str]]:
-    return [(endpoint, str(label)) for endpoint, label in MENU if can(endpoint)]
+class Link(NamedTuple):
+    endpoint: str
+    url: str
+    label: str
+
+
+def nav_links() -> tuple[Link, ...]:
+    """The menu of the signed-in user's role, in the page's language.
+
+    It depends on nothing else (the policy is by role), so each worker builds it once per
+    role, language and mount point, not on every page: every page shows it."""
+    if not current_user.is_authenticated:
+        return ()
+    key = (current_user.role, str(get_locale()), request.script_root)
+    menus = current_app.extensions.setdefault("mbtrain.menus", {})
+    menu = menus.get(key)
+    if menu is None:
+        menu = menus[key] = tuple(
+            Link(endpoint, url_for(endpoint), str(label))
+            for endpoint, label in MENU
+            if may_use(current_user, endpoint)
+        )
+    return menu

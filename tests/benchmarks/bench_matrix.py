@@ -12,6 +12,9 @@ per second of the matrix page, of the first trainee's progress page (login, acce
 the full layout included), of the download of the stored certificate PDF, and of the
 hello-world route with the same load client: threads with http.client, each for a fixed
 time. Prints the rates and each page's ratio to hello world (the goal is at least 0.25).
+Three references are measured the same way, without the goal: the password form (signed in,
+full layout, no one's data), the health check with the session cookie (the least a signed-in
+request costs) and the issue's yardstick (a bare page; BARE_APP below).
 Everything runs on 127.0.0.1 and stops by itself.
 """
 
@@ -43,8 +46,9 @@ TRAINEES = 25
 GOAL = 0.25
 TRAINEE_25 = "Deltaker 25 Benchmark"
 FLOOR = "password form (signed-in floor)"
+LEAST = "signed-in health check"
 YARDSTICK = "bare page (issue's yardstick)"
-REFERENCES = (FLOOR, YARDSTICK)
+REFERENCES = (FLOOR, LEAST, YARDSTICK)
 HELLO_APP = textwrap.dedent(
     """
     from flask import Flask
@@ -477,6 +481,9 @@ def pages(cohort_id: int, enrolment_id: int, certificate_id: int) -> list[Page]:
         Page("certificate download", f"/kursbevis/{certificate_id}.pdf", "%PDF-"),
         # The floor: signed in, the full layout, a small form, and no one's data.
         Page(FLOOR, "/konto/passord", "Bytt passord"),
+        # The least a signed-in request costs here: the session looked up, one `SELECT 1`,
+        # a JSON answer; no policy role, no layout, no access log.
+        Page(LEAST, "/healthz", '"ok"'),
     ]
 
 

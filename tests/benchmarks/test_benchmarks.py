@@ -13,8 +13,13 @@ def test_cohort_matrix_against_hello_world():
         "cohort matrix (requests/s)",
         "trainee progress (requests/s)",
         "certificate download (requests/s)",
+        f"{bench_matrix.FLOOR} (requests/s)",
+        f"{bench_matrix.LEAST} (requests/s)",
+        f"{bench_matrix.YARDSTICK} (requests/s)",
     ]
     assert all(row["ratio"] > 0 for row in rows)
+    # The pages carry the goal; the three references are there to compare with.
+    assert [bool(row["goal"]) for row in rows] == [True] * 3 + [False] * 3
 
 
 @pytest.mark.benchmark

@@ -98,6 +98,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # data directory, where the demo makes a self-signed pair; production sets them.
         "SIGNING_KEY": env.get("MBTRAIN_SIGNING_KEY", ""),
         "SIGNING_CERT": env.get("MBTRAIN_SIGNING_CERT", ""),
+        # werkzeug's method string for new password hashes; empty is its strong scrypt. Not
+        # read from the environment: only the tests lower it (to a cheap scrypt, so that
+        # making thousands of users costs nothing), and production refuses anything else.
+        "PASSWORD_HASH_METHOD": "",
         "MAX_CONTENT_LENGTH": int(env.get("MBTRAIN_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
         "SESSION_COOKIE_NAME": "__Host-mbtrain" if production else "mbtrain",
         "SESSION_COOKIE_SECURE": production,
@@ -133,6 +137,8 @@ def check_production(config: Mapping[str, Any]) -> None:
             "MBTRAIN_PUBLIC_URL must be the https:// address people open the app on "
             "(links in e-mail are built from it, never from the request's Host header)."
         )
+    if config.get("PASSWORD_HASH_METHOD"):
+        raise ConfigError("Production hashes passwords with the default scrypt, nothing weaker.")
     if config.get("RATELIMIT_STORAGE_URI", "memory://").startswith("memory://"):
         raise ConfigError(
             "MBTRAIN_RATELIMIT_STORAGE_URL must point to Redis in production "

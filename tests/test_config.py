@@ -136,3 +136,26 @@ def test_session_timeouts_are_configurable(tmp_path):
     )
     assert settings["SESSION_IDLE_TIMEOUT"].total_seconds() == 15 * 60
     assert settings["SESSION_ABSOLUTE_TIMEOUT"].total_seconds() == 4 * 3600
+
+
+def test_production_hashes_passwords_with_werkzeugs_strong_scrypt(production_app):
+    from mbtrain.accounts.services import hash_password
+
+    assert hash_password("et langt testpassord").startswith("scrypt:32768:8:1$")
+
+
+def test_production_refuses_a_cheaper_password_hash(production_env):
+    settings = {**load_settings(production_env), "PASSWORD_HASH_METHOD": "scrypt:1024:8:1"}
+    with pytest.raises(ConfigError, match="scrypt"):
+        check_production(settings)
+
+
+def test_the_tests_hash_cheaply_and_still_check_the_password(app):
+    from werkzeug.security import check_password_hash
+
+    from mbtrain.accounts.services import hash_password
+
+    stored = hash_password("et langt testpassord")
+    assert stored.startswith("scrypt:1024:8:1$")
+    assert check_password_hash(stored, "et langt testpassord")
+    assert not check_password_hash(stored, "et annet passord")

@@ -50,3 +50,10 @@ def user_form():
         return {key: value for key, value in data.items() if value != ""}
 
     return form
+
+
+@pytest.fixture
+def login(form_login):
+    """Here logging in is what is under test: every login goes through the form, with the
+    password checked against its stored hash."""
+    return form_login

@@ -126,6 +126,7 @@ def test_describe_lists_url_data_dir_and_how_to_stop(logins, tmp_path):
     assert len({line.index(login.name) for login, line in rows.items()}) == 1  # aligned
 
 
+@pytest.mark.commits  # drops every table and migrates again, outside any test transaction
 def test_reset_empties_the_database(logins):
     demo.reset_database()
     assert inspect(db.engine).get_table_names() in ([], ["alembic_version"])

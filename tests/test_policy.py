@@ -134,6 +134,7 @@ def test_a_role_outside_a_rule_is_refused(role, login_as, routes, db_snapshot):
     assert db_snapshot(reads=True) == before
 
 
+@pytest.mark.own_app  # it adds a route
 def test_an_endpoint_missing_from_the_policy_is_refused_to_everyone(app, make_user, login):
     app.add_url_rule("/hemmelig", "throwaway", lambda: "hemmelige opplysninger")
     admin = make_user(Role.ADMIN)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 import pytest
+from flask import Flask
 from sqlalchemy import func, select
 
 from mbtrain.accounts.models import Role
@@ -26,8 +27,10 @@ from mbtrain.extensions import db
 from mbtrain.i18n import today
 from mbtrain.placements.models import Placement, PlacementEvent
 from mbtrain.schedule.models import CourseSession
-from tests.conftest import PASSWORD
-from tests.placements.core_support import world_fixture  # noqa: F401 - the `world` fixture
+from tests import builders
+from tests.builders import PASSWORD, Factory
+from tests.conftest import BACKENDS, module_app
+from tests.placements.core_support import World, build_world
 from tests.servers import serve
 
 WRITERS = 8
@@ -142,7 +145,30 @@ def assert_no_lost_update(attempts: list[Attempt], first_version: int) -> Attemp
     return saved[-1]
 
 
-@pytest.fixture
+# One server per database for the whole module: each test makes its own trainee, session or
+# placement in the shared world, and counts only what it made.
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def server_app(request, tmp_path_factory) -> Iterator[Flask]:
+    with module_app(request.param, request, tmp_path_factory.mktemp("concurrency")) as app:
+        yield app
+
+
+@pytest.fixture(autouse=True)
+def closes_its_session(server_app) -> Iterator[None]:
+    """Each test ends what it read: on SQLite an open read would keep the write lock from the
+    server during the next test."""
+    yield
+    db.session.commit()
+
+
+@pytest.fixture(scope="module")
+def world(server_app) -> World:
+    return build_world(Factory(builders.county("46")))
+
+
+@pytest.fixture(scope="module")
 def coordinators(world) -> list[str]:
     return [
         world.make_user(Role.COORDINATOR, email=f"koordinator.{n}@example.org").email
@@ -150,14 +176,15 @@ def coordinators(world) -> list[str]:
     ]
 
 
-@pytest.fixture
-def base_url(world, coordinators, database_url, tmp_path) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def base_url(server_app, world, coordinators, tmp_path_factory) -> Iterator[str]:
     db.session.commit()  # nothing of the test's own may hold SQLite's write lock
-    with serve(database_url, data_dir=tmp_path, workers=4) as url:
-        yield url
+    url = server_app.config["SQLALCHEMY_DATABASE_URI"]
+    with serve(url, data_dir=tmp_path_factory.mktemp("server"), workers=4) as base_url:
+        yield base_url
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browsers(base_url, coordinators) -> list[Browser]:
     return [Browser(base_url).log_in(email) for email in coordinators]
 
@@ -252,6 +279,7 @@ def test_double_submitted_form_creates_one_placement(world, browsers):
         "end_date": norwegian(today() + timedelta(days=50)),
         "weekly_hours": "19",
     }
+    db.session.commit()  # reading the ids above began a transaction: SQLite's write lock
     # The same browser (one session, one token) sends the form eight times at once.
     clicks = [Browser(browser.base_url, dict(browser.cookies)) for _ in range(WRITERS)]
     together = threading.Barrier(WRITERS, timeout=120)

@@ -11,6 +11,7 @@ from mbtrain.placements.models import Placement
 from tests.placements.core_support import world_fixture  # noqa: F401 - the `world` fixture
 
 
+@pytest.mark.own_app  # it adds a route
 def test_a_lost_race_anywhere_is_answered_409(app, client):
     def racing_save():
         raise StaleDataError("UPDATE statement on table 'x' expected to update 1 row(s)")

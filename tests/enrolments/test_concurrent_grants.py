@@ -3,6 +3,7 @@
 import threading
 from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
 from mbtrain.accounts.models import Role, User
@@ -10,6 +11,9 @@ from mbtrain.enrolments import services
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
 from mbtrain.enrolments.transitions import HOLDS_PLACE
 from mbtrain.extensions import db
+
+# Each thread has a connection of its own, as each worker has.
+pytestmark = pytest.mark.commits
 
 S = EnrolmentStatus
 

@@ -4,6 +4,7 @@ import threading
 import time
 import uuid
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
@@ -13,6 +14,9 @@ from mbtrain.cli import main
 from mbtrain.database import utcnow
 from mbtrain.extensions import db
 from mbtrain.maintenance.backup import restore_database
+
+# pg_dump and the writer threads read and write through connections of their own.
+pytestmark = pytest.mark.commits
 
 
 def table_rows(engine: sa.Engine) -> dict[str, list[tuple]]:

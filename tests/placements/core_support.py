@@ -115,29 +115,38 @@ class World:
         return offer
 
 
-@pytest.fixture(name="world")
-def world_fixture(make_cohort, make_enrolment, make_organisation, make_user, county) -> World:
-    cohort = make_cohort(
+def build_world(factory) -> World:
+    """A running cohort in the factory's county, three organisations, a coordinator and a
+    partner (``factory``: tests/builders.py's Factory)."""
+    county = factory.county
+    cohort = factory.cohort(
         name="MB-kurs Vestland",
         start_date=today() - timedelta(days=120),
         end_date=today() + timedelta(days=200),
         status=CohortStatus.GJENNOMFORES,
     )
-    parent = make_organisation("Helse Fjord HF", county=county, type=OrganisationType.HELSEFORETAK)
-    organisation = make_organisation(
+    parent = factory.organisation(
+        "Helse Fjord HF", county=county, type=OrganisationType.HELSEFORETAK
+    )
+    organisation = factory.organisation(
         "Fjordtun DPS", county=county, type=OrganisationType.HELSEFORETAK, parent=parent
     )
-    other = make_organisation("Sjøgata bofellesskap", county=county)
+    other = factory.organisation("Sjøgata bofellesskap", county=county)
     return World(
         cohort=cohort,
-        coordinator=make_user(Role.COORDINATOR, counties=[county], name="Kari Koordinator"),
+        coordinator=factory.user(Role.COORDINATOR, counties=[county], name="Kari Koordinator"),
         organisation=organisation,
         parent=parent,
         other=other,
-        partner=make_user(Role.PARTNER, organisation=organisation, name="Per Praksis"),
-        make_enrolment=make_enrolment,
-        make_user=make_user,
+        partner=factory.user(Role.PARTNER, organisation=organisation, name="Per Praksis"),
+        make_enrolment=factory.enrolment,
+        make_user=factory.user,
     )
+
+
+@pytest.fixture(name="world")
+def world_fixture(factory, make_cohort) -> World:
+    return build_world(factory)
 
 
 def log_rows_after(first_id: int) -> list[AccessLog]:

@@ -83,9 +83,9 @@ def test_the_finished_cohort_has_two_completed_placements_per_graduate(built):
     assert set(per_trainee.values()) == {2}
 
 
-def test_the_demo_partner_sees_a_protected_trainee_without_identity(built, login):
+def test_the_demo_partner_sees_a_protected_trainee_without_identity(built, form_login):
     partner = get_user_by_email("veileder@example.org")
-    html = login(partner, demo.DEMO_PASSWORD).get("/portal/praksis").get_data(as_text=True)
+    html = form_login(partner, demo.DEMO_PASSWORD).get("/portal/praksis").get_data(as_text=True)
     assert "Deltaker (skjermet)" in html
     protected = db.session.scalar(
         select(Placement)

@@ -71,8 +71,15 @@ def commits_noted(statements: list[str]):
     def note(connection):
         statements.append("COMMIT")
 
+    def note_release(connection, name, context):
+        note(connection)
+
+    # On PostgreSQL a test's requests join its transaction through savepoints: releasing the
+    # request's savepoint is where production commits.
     sa.event.listen(db.engine, "commit", note)
+    sa.event.listen(db.engine, "release_savepoint", note_release)
     try:
         yield
     finally:
         sa.event.remove(db.engine, "commit", note)
+        sa.event.remove(db.engine, "release_savepoint", note_release)

@@ -5,15 +5,12 @@ take minutes. The tests here only read the world, or make requests that must be 
 (and prove with a snapshot that they changed nothing), so sharing it is safe.
 """
 
-import shutil
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 
-from mbtrain import create_app
-from mbtrain.extensions import db
-from tests.conftest import BACKENDS, PASSWORD, FormClient, base_config, truncate_all
+from tests.conftest import BACKENDS, PASSWORD, FormClient, module_app
 from tests.security.world import World, build_world
 
 ACTORS = (
@@ -31,26 +28,12 @@ ACTORS = (
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def world_app(request, tmp_path_factory) -> Iterator[Flask]:
-    data_dir = tmp_path_factory.mktemp("world")
-    if request.param == "sqlite":
-        path = data_dir / "world.sqlite3"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        url = f"sqlite:///{path}"
-    else:
-        url = request.getfixturevalue("postgres_database")
-    config = {
-        **base_config(url, data_dir),
+    limits = {
         "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute",
         "LOGIN_LIMIT_PER_ACCOUNT": "1000 per minute",
     }
-    app = create_app(config)
-    app.test_client_class = FormClient
-    with app.app_context():
+    with module_app(request.param, request, tmp_path_factory.mktemp("world"), **limits) as app:
         yield app
-        db.session.remove()
-        if db.engine.dialect.name == "postgresql":
-            truncate_all(db.engine)
-        db.engine.dispose()
 
 
 @pytest.fixture(scope="module")

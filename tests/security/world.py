@@ -42,7 +42,7 @@ from mbtrain.placements.models import (
 )
 from mbtrain.schedule import services as schedule
 from mbtrain.schedule.models import CourseSession, PracticePeriod
-from tests.conftest import PASSWORD, valid_orgnr
+from tests.builders import PASSWORD, valid_orgnr
 
 # Stored in every free-text field. A page that shows "<script>alert(1)" has not escaped it;
 # one that shows 99980001 (or 49) has evaluated it as a template.

@@ -17,14 +17,13 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
 
-from mbtrain import create_app
+from mbtrain import builders, create_app
 from mbtrain.accounts import services as accounts
 from mbtrain.accounts.models import Role, User
+from mbtrain.builders import PASSWORD
 from mbtrain.config import check_production, load_settings
 from mbtrain.extensions import db, limiter
 from mbtrain.organisations.models import County
-from tests import builders
-from tests.builders import PASSWORD
 
 POSTGRES_URL = os.environ.get("MBTRAIN_TEST_POSTGRES_URL", "")
 REFERENCE_TABLES = {"county", "alembic_version"}

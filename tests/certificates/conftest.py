@@ -11,13 +11,13 @@ from pypdf import PdfReader
 
 from mbtrain.accounts.models import Role, User
 from mbtrain.assessments.models import AssessmentResult
+from mbtrain.builders import Records
 from mbtrain.certificates import signing
 from mbtrain.certificates.models import Certificate
 from mbtrain.cohorts.models import Cohort, CohortStatus
 from mbtrain.curriculum.loader import ModuleKind, shipped_curricula
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
 from mbtrain.extensions import db
-from tests.progress.conftest import Builder
 
 START = date(2027, 1, 4)
 END = date(2027, 12, 17)
@@ -65,22 +65,9 @@ class Course:
         return f"/kurs/{self.cohort.id}/kursbevis"
 
 
-def finish(build: Builder, enrolment: Enrolment, session, supervisor: str) -> None:
-    """Everything the completion rule asks: attendance, practice, modules, project."""
-    build.attend(enrolment, session)
-    for number, code in enumerate(PRACTICE):
-        start = START + timedelta(weeks=10 + 20 * number)
-        placement = build.placement(enrolment, code, start=start, weeks=2)
-        build.hours(placement, start, placement.weekly_hours)
-        build.hours(placement, start + timedelta(weeks=1), placement.weekly_hours)
-        build.evaluation(placement, passed=True)
-    for module in MODULES:
-        build.assess(enrolment, module.code)
-
-
 @pytest.fixture
-def build(make_cohort, make_enrolment, make_organisation) -> Builder:
-    return Builder(make_cohort, make_enrolment, make_organisation)
+def build(factory, make_cohort) -> Records:
+    return Records(factory)
 
 
 @pytest.fixture
@@ -90,9 +77,9 @@ def course(build, make_user) -> Course:
     complete = build.trainee(cohort, "Åse Ødegård-Æsøy", date_of_birth=date(1984, 2, 29))
     lacking = build.trainee(cohort, "Per Prosjektløs")
     stopped = build.trainee(cohort, "Kari Avbrøt")
-    finish(build, complete, session, "Synne Veileder")
+    build.finish(complete, session, START)
     build.project(complete, "Likepersonsarbeid i rusfeltet", approved=True)
-    finish(build, lacking, session, "Synne Veileder")
+    build.finish(lacking, session, START)
     build.project(lacking, "Uferdig", approved=False)
     build.attend(stopped, session)
     build.assess(stopped, "OPP-01")

@@ -20,15 +20,15 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from mbtrain import builders
 from mbtrain.accounts.models import Role
 from mbtrain.attendance.models import AttendanceRecord
 from mbtrain.audit.models import AccessAction, AccessLog
+from mbtrain.builders import PASSWORD, Factory
 from mbtrain.extensions import db
 from mbtrain.i18n import today
 from mbtrain.placements.models import Placement, PlacementEvent
 from mbtrain.schedule.models import CourseSession
-from tests import builders
-from tests.builders import PASSWORD, Factory
 from tests.conftest import BACKENDS, module_app
 from tests.placements.core_support import World, build_world
 from tests.servers import serve
@@ -171,7 +171,7 @@ def world(server_app) -> World:
 @pytest.fixture(scope="module")
 def coordinators(world) -> list[str]:
     return [
-        world.make_user(Role.COORDINATOR, email=f"koordinator.{n}@example.org").email
+        world.factory.user(Role.COORDINATOR, email=f"koordinator.{n}@example.org").email
         for n in range(WRITERS)
     ]
 

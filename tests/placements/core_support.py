@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from mbtrain.accounts.models import Role, User
 from mbtrain.audit.models import AccessLog
+from mbtrain.builders import Factory
 from mbtrain.cohorts.models import Cohort, CohortStatus
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
 from mbtrain.extensions import db
@@ -23,14 +24,6 @@ from mbtrain.placements.models import Placement, PlacementOffer, PlacementStatus
 from mbtrain.schedule.models import PracticePeriod
 
 S = PlacementStatus
-WALK = {
-    S.PROPOSED: (),
-    S.CONFIRMED: (S.CONFIRMED,),
-    S.ACTIVE: (S.CONFIRMED, S.ACTIVE),
-    S.COMPLETED: (S.CONFIRMED, S.ACTIVE, S.COMPLETED),
-    S.DECLINED: (S.DECLINED,),
-    S.CANCELLED: (S.CANCELLED,),
-}
 
 
 @dataclass
@@ -41,20 +34,19 @@ class World:
     parent: Organisation
     other: Organisation
     partner: User
-    make_enrolment: object
-    make_user: object
+    factory: Factory
     placements: list[Placement] = field(default_factory=list)
 
     def trainee(self, status=EnrolmentStatus.DELTAR, **kwargs) -> Enrolment:
         protected = kwargs.pop("protected", False)
-        enrolment = self.make_enrolment(self.cohort, status, **kwargs)
+        enrolment = self.factory.enrolment(self.cohort, status, **kwargs)
         enrolment.person.protected = protected
         enrolment.person.phone = "41234567"
         db.session.commit()
         return enrolment
 
     def trainee_user(self, enrolment: Enrolment) -> User:
-        user = self.make_user(
+        user = self.factory.user(
             Role.TRAINEE, email=enrolment.person.email, name=enrolment.person.name
         )
         enrolment.person.user = user
@@ -89,12 +81,7 @@ class World:
         self, enrolment: Enrolment, status: PlacementStatus = S.PROPOSED, **overrides
     ) -> Placement:
         """A placement made by the coordinator and walked to `status` (gates recorded)."""
-        placement = services.create_placement(enrolment, self.fields(**overrides), by=None)
-        placement.confidentiality_signed_on = placement.start_date - timedelta(days=3)
-        for step in WALK[status]:
-            services.set_status(placement, step, by_email="oppsett@example.org", reason="test")
-        db.session.commit()
-        return placement
+        return self.factory.placement(enrolment, self.fields(**overrides), status, reason="test")
 
     def offer(self, organisation: Organisation | None = None, places: int = 2, **kw):
         offer = offers.save_offer(
@@ -115,9 +102,9 @@ class World:
         return offer
 
 
-def build_world(factory) -> World:
+def build_world(factory: Factory) -> World:
     """A running cohort in the factory's county, three organisations, a coordinator and a
-    partner (``factory``: tests/builders.py's Factory)."""
+    partner."""
     county = factory.county
     cohort = factory.cohort(
         name="MB-kurs Vestland",
@@ -139,8 +126,7 @@ def build_world(factory) -> World:
         parent=parent,
         other=other,
         partner=factory.user(Role.PARTNER, organisation=organisation, name="Per Praksis"),
-        make_enrolment=factory.enrolment,
-        make_user=factory.user,
+        factory=factory,
     )
 
 

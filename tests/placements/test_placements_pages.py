@@ -83,9 +83,9 @@ def test_a_coordinator_of_another_county_gets_404(world, login, other_county, pa
     w = world
     placement, offer = w.place(w.trainee()), w.offer()
     url = path.format(cohort=w.cohort.id, placement=placement.id, offer=offer.id)
-    elsewhere = login(w.make_user(Role.COORDINATOR, counties=[other_county]))
+    elsewhere = login(w.factory.user(Role.COORDINATOR, counties=[other_county]))
     assert elsewhere.get(url).status_code == 404
-    assert login(w.make_user(Role.ADMIN)).get(url).status_code == 200
+    assert login(w.factory.user(Role.ADMIN)).get(url).status_code == 200
 
 
 def test_proposing_a_placement_through_the_form(world, login):

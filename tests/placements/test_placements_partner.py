@@ -44,7 +44,7 @@ def test_a_partner_sees_their_own_organisations_placements_and_nothing_else(worl
 def test_another_organisations_partner_gets_404_for_an_id_that_exists(world, login):
     w = world
     placement = w.place(w.trainee(name="Astrid Egen"), S.ACTIVE)
-    outsider = w.make_user(Role.PARTNER, organisation=w.other)
+    outsider = w.factory.user(Role.PARTNER, organisation=w.other)
     response = login(outsider).get(f"/portal/praksis/{placement.id}")
     assert response.status_code == 404
     assert "Astrid Egen" not in response.get_data(as_text=True)
@@ -54,7 +54,7 @@ def test_the_parent_organisation_does_not_see_its_units_placements(world, login)
     """Own organisation only: Helse Fjord HF's user is not Fjordtun DPS's supervisor."""
     w = world
     placement = w.place(w.trainee(name="Astrid Egen"), S.ACTIVE)
-    at_parent = login(w.make_user(Role.PARTNER, organisation=w.parent))
+    at_parent = login(w.factory.user(Role.PARTNER, organisation=w.parent))
     assert "Astrid Egen" not in page(at_parent, "/portal/praksis")
     assert at_parent.get(f"/portal/praksis/{placement.id}").status_code == 404
 

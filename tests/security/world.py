@@ -20,6 +20,7 @@ from sqlalchemy import select
 from mbtrain.accounts import services as accounts
 from mbtrain.accounts.models import Role, User
 from mbtrain.assessments.models import ProjectAssignment
+from mbtrain.builders import PASSWORD, valid_orgnr
 from mbtrain.certificates import codes
 from mbtrain.certificates.models import Certificate, CertificateKind
 from mbtrain.cohorts.models import ClosedPeriod, Cohort, CohortStatus
@@ -42,7 +43,6 @@ from mbtrain.placements.models import (
 )
 from mbtrain.schedule import services as schedule
 from mbtrain.schedule.models import CourseSession, PracticePeriod
-from tests.builders import PASSWORD, valid_orgnr
 
 # Stored in every free-text field. A page that shows "<script>alert(1)" has not escaped it;
 # one that shows 99980001 (or 49) has evaluated it as a template.

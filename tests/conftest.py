@@ -319,6 +319,76 @@ def module_app(backend: str, request, folder: Path, **config) -> Iterator[Flask]
             db.engine.dispose()
 
 
+@dataclass
+class Snapshot:
+    """Every row of every table but the reference data, and every file in the data directory."""
+
+    rows: dict[str, list[dict]]
+    files: dict[str, bytes]
+
+
+def take_snapshot(app: Flask) -> Snapshot:
+    connection = db.session.connection()
+    rows = {
+        table.name: [dict(row._mapping) for row in connection.execute(sa.select(table))]
+        for table in db.metadata.sorted_tables
+        if table.name not in REFERENCE_TABLES
+    }
+    data_dir = Path(app.config["DATA_DIR"])
+    files = {
+        str(path.relative_to(data_dir)): path.read_bytes()
+        for path in data_dir.rglob("*")
+        if path.is_file()
+    }
+    db.session.commit()
+    return Snapshot(rows, files)
+
+
+def load_snapshot(app: Flask, snapshot: Snapshot) -> None:
+    """Put a snapshot's rows into the (empty) test database and its files into the data
+    directory, with the ids it had; on PostgreSQL the sequences move on past them."""
+    connection = db.session.connection()
+    for table in db.metadata.sorted_tables:
+        if snapshot.rows.get(table.name):
+            connection.execute(table.insert(), snapshot.rows[table.name])
+    if connection.dialect.name == "postgresql":
+        for table in db.metadata.sorted_tables:
+            for column in table.primary_key.columns:
+                if snapshot.rows.get(table.name) and isinstance(column.type, sa.Integer):
+                    sequence = sa.func.pg_get_serial_sequence(table.name, column.name)
+                    highest = sa.select(sa.func.max(column)).scalar_subquery()
+                    connection.execute(sa.select(sa.func.setval(sequence, highest)))
+    db.session.commit()
+    data_dir = Path(app.config["DATA_DIR"])
+    for name, contents in snapshot.files.items():
+        path = data_dir / name
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.write_bytes(contents)
+        path.chmod(0o600)
+
+
+@pytest.fixture(scope="session")
+def demo_snapshots() -> dict[tuple, Snapshot]:
+    return {}
+
+
+@pytest.fixture
+def demo_data(app, backend, app_config, demo_snapshots) -> list:
+    """The demo's data as `mbtrain demo` builds it; returns its logins. The run's first test
+    on each database and configuration builds it for real (the demo is the same every time);
+    the others get the rows and files that build left, which takes a tenth of the time."""
+    from mbtrain import demo
+
+    key = (backend, repr(sorted(app_config.items())))
+    if key in demo_snapshots:
+        load_snapshot(app, demo_snapshots[key])
+    else:
+        demo.ensure_demo_data()
+        db.session.commit()
+        demo_snapshots[key] = take_snapshot(app)
+    return demo.demo_logins()
+
+
 @pytest.fixture
 def database_url(app) -> str:
     """The URL of the test's database (for a server of its own: mark the test `commits`)."""

@@ -34,10 +34,8 @@ def users_by_role() -> dict[Role, int]:
 
 
 @pytest.fixture
-def logins(app) -> list[demo.Login]:
-    logins = demo.ensure_demo_data()
-    db.session.commit()
-    return logins
+def logins(demo_data) -> list[demo.Login]:
+    return demo_data
 
 
 def test_demo_has_every_role_in_two_counties(logins):

@@ -2,7 +2,6 @@
 
 from sqlalchemy import func, select
 
-from mbtrain import demo
 from mbtrain.assessments.models import AssessmentResult as R
 from mbtrain.assessments.models import ModuleAssessment, ProjectAssignment
 from mbtrain.cohorts.models import Cohort, CohortStatus
@@ -19,9 +18,7 @@ def results_in(status: CohortStatus) -> list[tuple[EnrolmentStatus, R]]:
     ).all()
 
 
-def test_the_finished_cohort_is_approved_and_the_running_ones_are_under_way(app):
-    demo.ensure_demo_data()
-    db.session.commit()
+def test_the_finished_cohort_is_approved_and_the_running_ones_are_under_way(demo_data):
     finished = results_in(CohortStatus.AVSLUTTET)
     completed = [result for status, result in finished if status is EnrolmentStatus.FULLFORT]
     assert len(completed) == 4 * 14 and set(completed) == {R.GODKJENT}

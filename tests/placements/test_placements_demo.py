@@ -18,9 +18,8 @@ BERGEN_FOUR = {"Bjørgvin DPS", "Fjellveien bofellesskap", "NAV Årstad", "Menta
 
 
 @pytest.fixture
-def built(app):
-    demo.ensure_demo_data()
-    db.session.commit()
+def built(demo_data):
+    return demo_data
 
 
 def demo_cohort(number: int) -> Cohort:

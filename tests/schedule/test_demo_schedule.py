@@ -5,7 +5,6 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import select
 
-from mbtrain import demo
 from mbtrain.attendance.models import AttendanceRecord
 from mbtrain.attendance.rules import Entry, summarise
 from mbtrain.cohorts.models import Cohort, CohortStatus
@@ -18,9 +17,8 @@ from mbtrain.schedule.services import calendar_of
 
 
 @pytest.fixture
-def built(app):
-    demo.ensure_demo_data()
-    db.session.commit()
+def built(demo_data):
+    return demo_data
 
 
 def test_every_cohort_that_runs_has_a_timetable_on_open_days(built):

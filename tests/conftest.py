@@ -25,6 +25,9 @@ from mbtrain.config import check_production, load_settings
 from mbtrain.extensions import db, limiter
 from mbtrain.organisations.models import County
 
+# The placement areas' worlds (`world`, `placement_scene`), for every test that asks for them.
+pytest_plugins = ["tests.placements.core_support", "tests.placements.followup_support"]
+
 POSTGRES_URL = os.environ.get("MBTRAIN_TEST_POSTGRES_URL", "")
 REFERENCE_TABLES = {"county", "alembic_version"}
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -17,7 +17,6 @@ from mbtrain.i18n import today
 from mbtrain.mail.services import send_mail
 from mbtrain.placements.models import Meeting, MeetingKind, PlacementStatus
 from mbtrain.schedule.models import CourseSession
-from tests.placements.core_support import world_fixture  # noqa: F401 - the `world` fixture
 
 PAGE, FILE = "/meg/mine-data", "/meg/mine-data.json"
 

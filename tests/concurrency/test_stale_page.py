@@ -8,7 +8,6 @@ from mbtrain import policy
 from mbtrain.concurrency import StaleEdit, flush_versioned
 from mbtrain.extensions import db
 from mbtrain.placements.models import Placement
-from tests.placements.core_support import world_fixture  # noqa: F401 - the `world` fixture
 
 
 @pytest.mark.own_app  # it adds a route

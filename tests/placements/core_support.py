@@ -1,8 +1,7 @@
 """What the placement, offer and matching tests share: a running cohort (dates relative to
 today), organisations, and placements made through the services.
 
-Import the fixture into a test module (``from tests.placements.core_support import
-world_fixture``) and ask for it as ``world``.
+Its fixture, ``world``, reaches every test through ``pytest_plugins`` in tests/conftest.py.
 """
 
 from dataclasses import dataclass, field

@@ -1,8 +1,8 @@
 """What the signing, link and follow-up tests share: a placement at a partner organisation,
 moved to the status a test needs, and ways to read the mail it causes.
 
-Import the fixture into a test module (``from tests.placements.followup_support import
-placement_scene_fixture``) and ask for it as ``placement_scene``.
+Its fixture, ``placement_scene``, reaches every test through ``pytest_plugins`` in
+tests/conftest.py.
 """
 
 import html

@@ -15,7 +15,6 @@ from tests.placements.followup_support import (
     link_path,
     log_rows_since,
     mail_to,
-    placement_scene_fixture,  # noqa: F401 (the `placement_scene` fixture)
     sign_form,
     this_week,
 )

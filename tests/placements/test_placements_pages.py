@@ -18,7 +18,6 @@ from tests.placements.core_support import (
     log_rows_after,
     offers_of,
     placements_of,
-    world_fixture,  # noqa: F401 (the `world` fixture)
 )
 
 

@@ -18,7 +18,6 @@ from tests.placements.core_support import (
     day,
     last_log_id,
     log_rows_after,
-    world_fixture,  # noqa: F401 (the `world` fixture)
 )
 
 

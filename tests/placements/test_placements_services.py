@@ -15,7 +15,6 @@ from mbtrain.placements.models import PlacementStatus as S
 from tests.placements.core_support import (
     day,
     placements_of,
-    world_fixture,  # noqa: F401 (the `world` fixture)
 )
 
 

@@ -14,7 +14,6 @@ from mbtrain.extensions import db
 from mbtrain.placements.models import FinalEvaluation, HoursEntry, PlacementStatus
 from tests.placements.followup_support import (
     SUPERVISOR,
-    placement_scene_fixture,  # noqa: F401 (the `placement_scene` fixture)
     sign_form,
     this_week,
 )

@@ -235,8 +235,8 @@ def make_offer(cohort: Cohort, organisation: Organisation) -> PlacementOffer:
 
 
 def make_placement(enrolment: Enrolment, organisation: Organisation) -> Placement:
-    placement = Placement(
-        enrolment=enrolment,
+    """Proposed through the service, then confirmed and started (the gates recorded)."""
+    fields = placements.PlacementFields(
         organisation=organisation,
         module_code=PRACTICE_MODULE,
         supervisor_name=hostile("Kari Veileder"),
@@ -244,11 +244,9 @@ def make_placement(enrolment: Enrolment, organisation: Organisation) -> Placemen
         start_date=today() - timedelta(days=14),
         end_date=today() + timedelta(days=50),
         weekly_hours=19,
-        status=PlacementStatus.PROPOSED,
-        confidentiality_signed_on=today() - timedelta(days=20),
     )
-    db.session.add(placement)
-    db.session.flush()
+    placement = placements.create_placement(enrolment, fields, by=None)
+    placement.confidentiality_signed_on = today() - timedelta(days=20)
     for status in (PlacementStatus.CONFIRMED, PlacementStatus.ACTIVE):
         placements.set_status(placement, status, by_email="oppsett@example.org", reason="test")
     db.session.flush()

@@ -22,6 +22,7 @@ from mbtrain.accounts import services as accounts
 from mbtrain.accounts.models import Role, User
 from mbtrain.assessments.models import AssessmentResult, ModuleAssessment, ProjectAssignment
 from mbtrain.attendance.models import AttendanceRecord
+from mbtrain.builders import PLACEMENT_WALK
 from mbtrain.cohorts import services as cohort_services
 from mbtrain.cohorts.models import CancelReason, Cohort, CohortStatus
 from mbtrain.cohorts.services import cancel_cohort
@@ -49,7 +50,6 @@ from mbtrain.placements.models import (
     Meeting,
     MeetingKind,
     Placement,
-    PlacementEvent,
     PlacementOffer,
     PlacementPreference,
     PlacementStatus,
@@ -143,8 +143,9 @@ def build_demo_data() -> None:
     seed_partners(people, password_hash, by_key)
     seed_cohorts(people, password_hash, counties, by_key)
     seed_schedules()  # before anything that reads the timetable
+    seed_placements()  # after the timetable (practice periods), before the completions
+    seed_completions()  # after the placements, which only those who hold a place can get
     seed_assessments()
-    seed_placements()  # after the timetable (practice periods), before the follow-up
     seed_followup()
     seed_certificates()  # last: certificates freeze what everything above recorded
 
@@ -345,6 +346,11 @@ def enrol(
     enrolment.history[0].valid_from = at  # registered on the day it was applied for
     for step in PATHS[final]:
         at = min(at + timedelta(days=people.days(5, 20)), datetime.now(TIMEZONE))
+        if step is S.FULLFORT:
+            # Recorded at the course's end by seed_completions, after the placements: only
+            # a trainee who holds a place can get one. (The day is drawn all the same, so
+            # that the names drawn after it stay the same.)
+            continue
         if step is S.VURDERES:
             enrolment.meets_requirements = final is not S.IKKE_AKTUELL
             enrolment.assessment = (
@@ -354,8 +360,8 @@ def enrol(
         if step is S.DELTAR:
             at = max(at, datetime.combine(cohort.start_date, time(8), TIMEZONE))
             enrolment.start_date = cohort.start_date
-        if step in (S.FULLFORT, S.AVBRUTT):
-            end = cohort.end_date if step is S.FULLFORT else cohort.start_date + timedelta(days=60)
+        if step is S.AVBRUTT:
+            end = cohort.start_date + timedelta(days=60)
             at, enrolment.end_date = datetime.combine(end, time(16), TIMEZONE), end
         enrolments.change_status(enrolment, step, by=by, reason=REASONS.get(step), at=at)
     if final in (S.VENTER_PA_OPPSTART, S.DELTAR, S.FULLFORT, S.AVBRUTT):
@@ -363,6 +369,20 @@ def enrol(
         user.password_hash = password_hash
         enrolment.person.user = user
     return enrolment
+
+
+def seed_completions() -> None:
+    """Those still taking part in a cohort that has ended completed it on its last day, as
+    the coordinator records (enrol leaves them at «Deltar» for their placements)."""
+    finished = db.session.scalars(
+        select(Cohort).where(Cohort.status == CohortStatus.AVSLUTTET).order_by(Cohort.id)
+    )
+    for cohort in finished:
+        by = coordinator_of(cohort)
+        at = datetime.combine(cohort.end_date, time(16), TIMEZONE)
+        for enrolment in trainees(cohort, S.DELTAR):
+            enrolment.end_date = cohort.end_date
+            enrolments.change_status(enrolment, S.FULLFORT, by=by, at=at)
 
 
 def phase_of(cohort: Cohort) -> CohortStatus:
@@ -1100,8 +1120,10 @@ def seed_certificates() -> None:
 
 
 def seed_finished_cohort(cohort: Cohort, orgs, partners) -> None:
+    """Both practice periods for each who took part to the end (completed after this, by
+    seed_completions)."""
     coordinator = coordinator_of(cohort)
-    for index, enrolment in enumerate(trainees(cohort, S.FULLFORT)):
+    for index, enrolment in enumerate(trainees(cohort, S.DELTAR)):
         for number, module_code in enumerate(("P1-01", "P2-01")):
             key = BERGEN_PLACES[(index + number) % len(BERGEN_PLACES)]
             seed_placement(
@@ -1118,9 +1140,9 @@ def seed_placement(
     offer: PlacementOffer | None = None,
     module_code: str = "",
 ) -> Placement:
-    """A placement proposed by the coordinator, confirmed by the supervisor, and started or
-    finished as its dates say, with its history at believable times. Made as a row (the
-    finished cohort's trainees no longer hold a place), after the services' rules."""
+    """A placement proposed by the coordinator, confirmed by the supervisor, its gates
+    recorded, and started or finished as its dates say: made and walked by the placement
+    services (PLACEMENT_WALK), so their rules hold, with its history at believable times."""
     module_code = offer.module_code if offer else module_code
     start, end = (
         (offer.start_date, offer.end_date)
@@ -1141,53 +1163,56 @@ def seed_placement(
         politiattest_required=key == "fjellveien",
         offer=offer,
     )
-    placements.check_placement(enrolment, fields)
-    placement = Placement(
-        enrolment=enrolment,
-        organisation=organisation,
-        offer=offer,
-        module_code=module_code,
-        supervisor_name=fields.supervisor_name,
-        supervisor_email=fields.supervisor_email,
-        supervisor_user=supervisor,
-        co_supervisor_name=fields.co_supervisor_name,
-        co_supervisor_email=fields.co_supervisor_email,
-        start_date=start,
-        end_date=end,
-        weekly_hours=fields.weekly_hours,
-        politiattest_required=fields.politiattest_required,
-        status=PlacementStatus.PROPOSED,
-        created_at=min(datetime.combine(start - timedelta(days=30), time(10), TIMEZONE), now()),
+    placement = placements.create_placement(enrolment, fields, by=coordinator)
+    placement.created_at = min(
+        datetime.combine(start - timedelta(days=30), time(10), TIMEZONE), now()
     )
-    db.session.add(placement)
-    db.session.add(
-        PlacementEvent(
-            placement=placement,
-            status=PlacementStatus.PROPOSED,
-            by_user=coordinator,
-            at=placement.created_at,
-        )
+    placement.events[0].at = placement.created_at
+    target = (
+        PlacementStatus.COMPLETED
+        if end < today()
+        else PlacementStatus.ACTIVE
+        if start <= today()
+        else PlacementStatus.CONFIRMED
+        if start <= today() + timedelta(days=21)
+        else PlacementStatus.PROPOSED
     )
-    if start - timedelta(days=14) <= today():
-        placement.confidentiality_signed_on = start - timedelta(days=10)
-        if placement.politiattest_required:
-            placement.politiattest_checked_on = start - timedelta(days=14)
-    steps = []
-    if start <= today() + timedelta(days=21):
-        at = min(datetime.combine(start - timedelta(days=21), time(9), TIMEZONE), now())
-        steps.append((PlacementStatus.CONFIRMED, at, None, supervisor.email))
-    if start <= today():
-        steps.append(
-            (PlacementStatus.ACTIVE, datetime.combine(start, time(8), TIMEZONE), coordinator, "")
-        )
-    if end < today():
-        steps.append(
-            (PlacementStatus.COMPLETED, datetime.combine(end, time(16), TIMEZONE), coordinator, "")
-        )
-    for status, at, by_user, by_email in steps:
-        placements.set_status(placement, status, by_user=by_user, by_email=by_email).at = at
+    steps = {
+        PlacementStatus.CONFIRMED: (
+            min(datetime.combine(start - timedelta(days=21), time(9), TIMEZONE), now()),
+            None,
+            supervisor.email,
+        ),
+        PlacementStatus.ACTIVE: (datetime.combine(start, time(8), TIMEZONE), coordinator, ""),
+        PlacementStatus.COMPLETED: (datetime.combine(end, time(16), TIMEZONE), coordinator, ""),
+    }
+    for step in PLACEMENT_WALK[target]:
+        at, by_user, by_email = steps[step]
+        placements.set_status(placement, step, by_user=by_user, by_email=by_email).at = at
+        if step is PlacementStatus.CONFIRMED:
+            seed_gates(placement, coordinator)
     db.session.flush()
     return placement
+
+
+def seed_gates(placement: Placement, coordinator: User) -> None:
+    """The gates to the start, each recorded by the coordinator on its day once that has
+    come (the service refuses dates ahead): the politiattest, where required, checked two
+    weeks before the start, the taushetserklæring signed ten days before."""
+    start = placement.start_date
+    gates = [("confidentiality_signed_on", start - timedelta(days=10))]
+    if placement.politiattest_required:
+        gates.insert(0, ("politiattest_checked_on", start - timedelta(days=14)))
+    for gate, day in gates:
+        if day > today():
+            break
+        recorded = {
+            "confidentiality_signed_on": placement.confidentiality_signed_on,
+            "politiattest_checked_on": placement.politiattest_checked_on,
+            gate: day,
+        }
+        placements.record_gates(placement, **recorded, today=today(), by=coordinator)
+        placement.events[-1].at = min(datetime.combine(day, time(10), TIMEZONE), now())
 
 
 def now() -> datetime:

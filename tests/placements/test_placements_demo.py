@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from mbtrain import demo
 from mbtrain.accounts.services import get_user_by_email
+from mbtrain.builders import PLACEMENT_WALK
 from mbtrain.cohorts.models import Cohort
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
 from mbtrain.extensions import db
@@ -93,3 +94,19 @@ def test_the_demo_partner_sees_a_protected_trainee_without_identity(built, form_
         .where(Enrolment.person.has(protected=True))
     )
     assert protected.enrolment.person.name not in html
+
+
+def test_every_demo_placement_was_walked_by_the_services_with_its_gates_first(built):
+    """Each history is the status walk the services allow, in time order, and nothing
+    started before its confidentiality declaration was recorded."""
+    placements = db.session.scalars(select(Placement).order_by(Placement.id)).all()
+    assert placements
+    for placement in placements:
+        events = sorted(placement.events, key=lambda event: (event.at, event.id))
+        changes = [
+            e.status for i, e in enumerate(events) if i == 0 or e.status != events[i - 1].status
+        ]
+        assert changes == [S.PROPOSED, *PLACEMENT_WALK[placement.status]], placement.id
+        if placement.status in (S.ACTIVE, S.COMPLETED):
+            assert placement.confidentiality_signed_on is not None, placement.id
+            assert placement.confidentiality_signed_on <= placement.start_date, placement.id

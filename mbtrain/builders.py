@@ -348,3 +348,92 @@ class Records:
             self.evaluation(placement, passed=True)
         for module in modules:
             self.assess(enrolment, module.code)
+
+    def attendance(self, rows: list[tuple[Enrolment, CourseSession, AttendanceStatus]]) -> int:
+        """Many attendance records in one insert, for registers too long to add one by one (a
+        cohort's year): present for the session's hours, otherwise none. Returns how many."""
+        values = [
+            {
+                "session_id": session.id,
+                "enrolment_id": enrolment.id,
+                "status": status,
+                "hours_present": session.hours if status is AttendanceStatus.TIL_STEDE else 0.0,
+            }
+            for enrolment, session, status in rows
+        ]
+        if values:
+            db.session.execute(sa.insert(AttendanceRecord), values)
+        db.session.commit()
+        return len(values)
+
+    def walk_placement(
+        self,
+        enrolment: Enrolment,
+        status: PlacementStatus = PlacementStatus.ACTIVE,
+        module_code: str = "P1-01",
+        start: date = RECORDS_START,
+        weeks: int = 10,
+        **fields,
+    ) -> Placement:
+        """The placement `placement` would add, made through the placement services instead
+        (Factory.placement): proposed at this organisation with its supervisor and walked,
+        gate by gate, to ``status``; ``fields`` replace what PlacementFields would hold."""
+        values = {
+            "organisation": self.organisation,
+            "supervisor_name": "Synne Veileder",
+            "supervisor_email": "veileder@example.org",
+            "weekly_hours": 19.0,
+        }
+        proposed = placements.PlacementFields(
+            module_code=module_code,
+            start_date=start,
+            end_date=start + timedelta(weeks=weeks) - timedelta(days=3),
+            **(values | fields),
+        )
+        return self.factory.placement(enrolment, proposed, status)
+
+    def graduate(
+        self,
+        cohort: Cohort,
+        sessions: list[CourseSession],
+        *,
+        assessed_on: date,
+        partners: list[Organisation] | None = None,
+        supervisor: tuple[str, str] = ("Synne Veileder", "veileder@example.org"),
+        **fields,
+    ) -> Enrolment:
+        """A trainee who completed the shipped curriculum: admitted through the enrolment
+        service (``fields`` as Factory.enrolment takes them), present at every one of
+        ``sessions``, each practice module's placement (the n-th two weeks from week 10 + 20·n
+        of the cohort, at the next of ``partners``, else at this organisation) walked to
+        COMPLETED through the placement services with both weeks' hours confirmed and a
+        passed final evaluation, every module approved on ``assessed_on``, the project
+        approved, and then FULLFORT through the enrolment service. The cohort must still
+        take applications: end it afterwards."""
+        from mbtrain.curriculum.loader import ModuleKind, shipped_curricula
+
+        modules = shipped_curricula()[0].modules
+        practice = [m.code for m in modules if m.kind is ModuleKind.PRACTICE]
+        enrolment = self.trainee(cohort, **fields)
+        self.attendance([(enrolment, session, AttendanceStatus.TIL_STEDE) for session in sessions])
+        for number, code in enumerate(practice):
+            first = cohort.start_date + timedelta(weeks=10 + 20 * number)
+            placement = self.walk_placement(
+                enrolment,
+                PlacementStatus.COMPLETED,
+                code,
+                start=first,
+                weeks=2,
+                organisation=partners[number % len(partners)] if partners else self.organisation,
+                supervisor_name=supervisor[0],
+                supervisor_email=supervisor[1],
+            )
+            for week in range(2):
+                self.hours(placement, first + timedelta(weeks=week), placement.weekly_hours)
+            self.evaluation(placement, passed=True)
+        for module in modules:
+            self.assess(enrolment, module.code, on=assessed_on)
+        self.project(enrolment, approved=True)
+        enrolments.change_status(enrolment, EnrolmentStatus.FULLFORT, by=None)
+        db.session.commit()
+        return enrolment

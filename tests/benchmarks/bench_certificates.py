@@ -3,8 +3,8 @@
     python tests/benchmarks/bench_certificates.py [--quick]   # or: pytest -m benchmark -s
 
 Builds a finished cohort of 25 trainees who all meet the completion rule (the national
-curriculum, 14 modules, two passed placements each) in a temporary SQLite database, then in
-one process:
+curriculum, 14 modules, two passed placements each; mbtrain/builders.py) in a temporary SQLite
+database, then in one process:
 
 1. issues all 25 through the service the "issue all" button calls (facts, eligibility, each
    certificate rendered to its own PDF/A-3b with the JSON attached, signed with PAdES, hashed
@@ -32,7 +32,6 @@ import time
 import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from datetime import time as clock
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -41,6 +40,9 @@ GOAL = 1.5
 ROUNDS = 3
 QUICK_TRAINEES = 5
 ISSUED_ON = date(2027, 1, 4)  # after the finished cohort's last day
+PROVIDER = "Fjordlys Kurs AS"
+COORDINATOR = "koordinator@example.org"
+PASSWORD = "benchmark-passord-2026"
 
 
 @dataclass(frozen=True)
@@ -59,178 +61,59 @@ class Figures:
         return self.issue / self.floor
 
 
-def fill(db, trainees: int = TRAINEES) -> int:
-    """The finished cohort, row by row, with its provider, partners and coordinator; returns
-    the cohort's id."""
-    from sqlalchemy import select
-
-    from mbtrain.accounts import services as accounts
+def bench_records():
+    """The benchmarks' builders (mbtrain/builders.py) on a new database: Vestland's
+    coordinator (COORDINATOR, PASSWORD), cohorts given by PROVIDER, placements at Records'
+    organisation (Bjørgvin DPS). bench_matrix.py builds with them too."""
     from mbtrain.accounts.models import Role
-    from mbtrain.organisations.models import County, Organisation, OrganisationType
+    from mbtrain.builders import Factory, Records, county
+    from mbtrain.extensions import db
 
-    county = db.session.scalar(select(County).where(County.code == "46"))
-    provider = Organisation(
-        name="Fjordlys Kurs AS", orgnr="911111111", type=OrganisationType.TILTAKSARRANGOR
-    )
-    partners = [
-        Organisation(name="Bjørgvin DPS", orgnr="922222222", type=OrganisationType.KOMMUNE),
-        Organisation(name="Åsane kommune", orgnr="933333333", type=OrganisationType.KOMMUNE),
-    ]
-    db.session.add_all([provider, *partners])
-    accounts.create_user(
-        email="koordinator@example.org",
-        name="Kari Koordinator",
-        role=Role.COORDINATOR,
-        counties=[county],
-        password="benchmark-passord-2026",
-    )
-    return finished_cohort(db, county, provider, partners, trainees)
+    factory = Factory(county("46"))
+    records = Records(factory)
+    factory.provider().name = PROVIDER  # the factory's own provider, under the benchmarks' name
+    db.session.commit()
+    factory.user(Role.COORDINATOR, email=COORDINATOR, name="Kari Koordinator", password=PASSWORD)
+    return records
 
 
-def finished_cohort(db, county, provider, partners, trainees: int) -> int:
+def fill(trainees: int = TRAINEES) -> int:
+    """The finished cohort with its provider, two partners and coordinator; returns the
+    cohort's id."""
+    records = bench_records()
+    partners = [records.organisation, records.factory.organisation("Åsane kommune")]
+    return finished_cohort(records, trainees, partners)
+
+
+def finished_cohort(records, trainees: int, partners=None) -> int:
     """A cohort of ``trainees`` who all meet the completion rule of the national curriculum
-    (one placement with each of the two partners); returns its id. bench_matrix.py adds one
-    too, for a certificate to download."""
-    from mbtrain.assessments.models import AssessmentResult, ModuleAssessment, ProjectAssignment
-    from mbtrain.attendance.models import AttendanceRecord
-    from mbtrain.cohorts.models import Cohort, CohortStatus
-    from mbtrain.curriculum import services as curricula
-    from mbtrain.curriculum.loader import AttendanceStatus, ModuleKind, shipped_curricula
-    from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
-    from mbtrain.people.models import Person
-    from mbtrain.placements.models import (
-        FinalEvaluation,
-        HoursEntry,
-        Placement,
-        PlacementStatus,
-        SignedAction,
-    )
-    from mbtrain.schedule.models import CourseSession
+    (Records.graduate: one placement with each of ``partners`` in turn); returns its id.
+    bench_matrix.py adds one too, for a certificate to download."""
+    from mbtrain.cohorts.models import CohortStatus
+    from mbtrain.extensions import db
 
-    curriculum = shipped_curricula()[0]
-    version = curricula.import_curriculum(curriculum).version
     start = date(2026, 1, 5)
-    cohort = Cohort(
+    cohort = records.cohort(
         name="MB-opplæring benchmark, avsluttet",
-        county=county,
-        curriculum_version=version,
-        provider=provider,
         start_date=start,
         end_date=start + timedelta(days=340),
         places=trainees,
-        status=CohortStatus.AVSLUTTET,
     )
-    db.session.add(cohort)
-    db.session.flush()
-    sessions = [
-        CourseSession(
-            cohort_id=cohort.id,
-            module_code="T1-01",
-            date=start + timedelta(weeks=n),
-            starts_at=clock(9),
-            hours=5.0,
-        )
-        for n in range(4)
-    ]
-    db.session.add_all(sessions)
-    db.session.flush()
-    practice = [m.code for m in curriculum.modules if m.kind is ModuleKind.PRACTICE]
+    sessions = records.sessions(cohort, "T1-01", start, 4)
     for number in range(trainees):
-        person = Person(
+        records.graduate(
+            cohort,
+            sessions,
+            assessed_on=start + timedelta(days=300),
+            partners=partners,
             name=f"Deltaker {number + 1:02d} Ødegård",
             date_of_birth=date(1980 + number % 20, 1 + number % 12, 1 + number % 28),
             email=f"fullfort{number}@example.net",
-        )
-        db.session.add(person)
-        db.session.flush()
-        enrolment = Enrolment(
-            person_id=person.id,
-            cohort_id=cohort.id,
             applied_on=start - timedelta(days=60),
-            status=EnrolmentStatus.FULLFORT,
-            start_date=start,
         )
-        db.session.add(enrolment)
-        db.session.flush()
-        for session in sessions:
-            db.session.add(
-                AttendanceRecord(
-                    session_id=session.id,
-                    enrolment_id=enrolment.id,
-                    status=AttendanceStatus.TIL_STEDE,
-                    hours_present=5.0,
-                )
-            )
-        for index, code in enumerate(practice):
-            first = start + timedelta(weeks=10 + 20 * index)
-            placement = Placement(
-                enrolment_id=enrolment.id,
-                organisation_id=partners[index].id,
-                module_code=code,
-                supervisor_name="Synne Veileder",
-                supervisor_email="veileder@example.org",
-                start_date=first,
-                end_date=first + timedelta(days=11),
-                weekly_hours=19.0,
-                status=PlacementStatus.COMPLETED,
-            )
-            db.session.add(placement)
-            db.session.flush()
-            for week in range(2):
-                signature = signed(placement, SignedAction.CONFIRM_HOURS)
-                db.session.add(
-                    HoursEntry(
-                        placement_id=placement.id,
-                        week_start=first + timedelta(weeks=week),
-                        hours=19.0,
-                        confirmed_signature_id=signature.id,
-                    )
-                )
-            signature = signed(placement, SignedAction.FINAL_EVALUATION)
-            db.session.add(
-                FinalEvaluation(
-                    placement_id=placement.id,
-                    passed=True,
-                    text="Bestått.",
-                    signature_id=signature.id,
-                )
-            )
-        for module in curriculum.modules:
-            db.session.add(
-                ModuleAssessment(
-                    enrolment_id=enrolment.id,
-                    module_code=module.code,
-                    result=AssessmentResult.GODKJENT,
-                    assessed_on=start + timedelta(days=300),
-                    comment="",
-                )
-            )
-        db.session.add(
-            ProjectAssignment(
-                enrolment_id=enrolment.id, title="Likepersonsarbeid i rusfeltet", approved=True
-            )
-        )
-    db.session.flush()
+    cohort.status = CohortStatus.AVSLUTTET  # as the nightly run leaves it after the last day
+    db.session.commit()
     return cohort.id
-
-
-def signed(placement, action):
-    """A supervisor's signature, as the placement portal records one."""
-    from mbtrain.extensions import db
-    from mbtrain.placements.models import Signature, SignedVia
-
-    signature = Signature(
-        placement_id=placement.id,
-        action=action,
-        via=SignedVia.PORTAL,
-        typed_name="Synne Veileder",
-        signer_email="veileder@example.org",
-        content={"placement": placement.id},
-        content_sha256="0" * 64,
-    )
-    db.session.add(signature)
-    db.session.flush()
-    return signature
 
 
 def measure(data_dir: Path, trainees: int = TRAINEES, rounds: int = ROUNDS) -> Figures:
@@ -244,10 +127,9 @@ def measure(data_dir: Path, trainees: int = TRAINEES, rounds: int = ROUNDS) -> F
     )
     sys.path.insert(0, str(REPO))
     from flask_migrate import upgrade
-    from sqlalchemy import select
 
     from mbtrain import create_app
-    from mbtrain.accounts.models import User
+    from mbtrain.accounts.services import get_user_by_email
     from mbtrain.certificates import pdf, services, signing
     from mbtrain.certificates.eligibility import cohort_candidates
     from mbtrain.cohorts.models import Cohort
@@ -256,10 +138,9 @@ def measure(data_dir: Path, trainees: int = TRAINEES, rounds: int = ROUNDS) -> F
     app = create_app()
     with app.app_context(), app.test_request_context(base_url="https://mbtrain.example.org"):
         upgrade()
-        cohort_id = fill(db, trainees)
-        db.session.commit()
-        signing.create_self_signed(*services.signing_paths(), "Fjordlys Kurs AS")
-        by = db.session.scalar(select(User))
+        cohort_id = fill(trainees)
+        signing.create_self_signed(*services.signing_paths(), PROVIDER)
+        by = get_user_by_email(COORDINATOR)
         cohort = db.session.get(Cohort, cohort_id)
         warm_up(services, pdf)
         signer = services.load_signer()

@@ -15,7 +15,7 @@ time. Prints the rates and each page's ratio to hello world (the goal is at leas
 Three references are measured the same way, without the goal: the password form (signed in,
 full layout, no one's data), the health check with the session cookie (the least a signed-in
 request costs) and the issue's yardstick (a bare page; BARE_APP below).
-Everything runs on 127.0.0.1 and stops by itself.
+The data are made with mbtrain/builders.py. Everything runs on 127.0.0.1 and stops by itself.
 """
 
 import argparse
@@ -31,7 +31,6 @@ import time
 import urllib.parse
 from dataclasses import dataclass
 from datetime import date, timedelta
-from datetime import time as clock
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -40,8 +39,8 @@ sys.path.insert(0, str(REPO))  # run as a script too
 from tests.benchmarks import bench_certificates  # noqa: E402
 from tests.servers import start, stop  # noqa: E402
 
-PASSWORD = "benchmark-passord-2026"
-COORDINATOR = "koordinator@example.org"
+PASSWORD = bench_certificates.PASSWORD
+COORDINATOR = bench_certificates.COORDINATOR
 TRAINEES = 25
 GOAL = 0.25
 TRAINEE_25 = "Deltaker 25 Benchmark"
@@ -163,60 +162,26 @@ def twelve_module_curriculum():
 
 
 def fill(db) -> int:
-    from sqlalchemy import insert, select
-
-    from mbtrain.accounts import services as accounts
-    from mbtrain.accounts.models import Role
-    from mbtrain.assessments.models import AssessmentResult, ModuleAssessment
-    from mbtrain.attendance.models import AttendanceRecord
-    from mbtrain.cohorts.models import Cohort, CohortStatus
+    from mbtrain.assessments.models import AssessmentResult
     from mbtrain.curriculum import services as curricula
     from mbtrain.curriculum.loader import AttendanceStatus, ModuleKind
-    from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
-    from mbtrain.organisations.models import County, Organisation, OrganisationType
-    from mbtrain.people.models import Person
-    from mbtrain.placements.models import (
-        FinalEvaluation,
-        HoursEntry,
-        Placement,
-        PlacementStatus,
-        Signature,
-        SignedAction,
-        SignedVia,
-    )
-    from mbtrain.schedule.models import CourseSession
+    from mbtrain.placements.models import PlacementStatus
 
     rng = random.Random(2026)
+    records = bench_certificates.bench_records()
     curriculum = twelve_module_curriculum()
-    version = curricula.import_curriculum(curriculum).version
-    county = db.session.scalar(select(County).where(County.code == "46"))
-    provider = Organisation(
-        name="Fjordlys Kurs AS", orgnr="911111111", type=OrganisationType.TILTAKSARRANGOR
-    )
-    partner = Organisation(name="Bjørgvin DPS", orgnr="922222222", type=OrganisationType.KOMMUNE)
-    db.session.add_all([provider, partner])
-    coordinator = accounts.create_user(
-        email=COORDINATOR,
-        name="Kari Koordinator",
-        role=Role.COORDINATOR,
-        counties=[county],
-        password=PASSWORD,
-    )
     today = date.today()
     start = today - timedelta(days=300)
     start -= timedelta(days=start.weekday())  # a Monday
-    cohort = Cohort(
+    cohort = records.cohort(
         name="MB-opplæring benchmark",
-        county=county,
-        curriculum_version=version,
-        provider=provider,
         start_date=start,
         end_date=start + timedelta(days=360),
         places=TRAINEES,
-        status=CohortStatus.GJENNOMFORES,
     )
-    db.session.add(cohort)
-    db.session.flush()
+    # Its own twelve modules (the factory's cohorts follow the shipped curriculum).
+    cohort.curriculum_version = curricula.import_curriculum(curriculum).version
+    db.session.commit()
 
     # A full year of teaching: Monday and Wednesday, five hours, module after module.
     theory = [m for m in curriculum.modules if m.kind is not ModuleKind.PRACTICE]
@@ -225,49 +190,28 @@ def fill(db) -> int:
         for d in range(360)
         if (start + timedelta(days=d)).weekday() in (0, 2)
     ]
-    sessions, module_of_day = [], {}
+    sessions = []
     per_module = max(len(days) // len(theory), 1)
     for number, day in enumerate(days):
         module = theory[min(number // per_module, len(theory) - 1)]
-        module_of_day[day] = module.code
-        sessions.append(
-            {
-                "cohort_id": cohort.id,
-                "module_code": module.code,
-                "date": day,
-                "starts_at": clock(9),
-                "hours": 5.0,
-            }
-        )
-    db.session.execute(insert(CourseSession), sessions)
-    held = db.session.execute(
-        select(CourseSession.id, CourseSession.date, CourseSession.module_code).where(
-            CourseSession.cohort_id == cohort.id, CourseSession.date <= today
-        )
-    ).all()
+        sessions += records.sessions(cohort, module.code, day, 1)
+    held = [session for session in sessions if session.date <= today]
 
-    records, assessments, last_day = [], [], {}
-    for _, day, code in held:
-        last_day[code] = max(last_day.get(code, day), day)
+    register, assessments, last_day = [], 0, {}
+    for session in held:
+        code = session.module_code
+        last_day[code] = max(last_day.get(code, session.date), session.date)
     for number in range(TRAINEES):
-        person = Person(
-            name=f"Deltaker {number + 1:02d} Benchmark",
+        enrolment = records.trainee(
+            cohort,
+            f"Deltaker {number + 1:02d} Benchmark",
             date_of_birth=date(1980 + number % 20, 1 + number % 12, 1 + number % 28),
             email=f"deltaker{number}@example.net",
         )
-        db.session.add(person)
-        db.session.flush()
-        enrolment = Enrolment(
-            person_id=person.id,
-            cohort_id=cohort.id,
-            applied_on=start - timedelta(days=60),
-            status=EnrolmentStatus.DELTAR,
-            start_date=start,
-        )
-        db.session.add(enrolment)
-        db.session.flush()
+        # Applied two months before the start (the factory registers on a fixed day of its own).
+        enrolment.applied_on = start - timedelta(days=60)
         absence = rng.choice([0.03, 0.08, 0.15, 0.25])
-        for session_id, _, _ in held:
+        for session in held:
             roll = rng.random()
             status = AttendanceStatus.TIL_STEDE
             if roll < absence:
@@ -278,15 +222,7 @@ def fill(db) -> int:
                         AttendanceStatus.IKKE_MOTT,
                     ]
                 )
-            present = 5.0 if status is AttendanceStatus.TIL_STEDE else 0.0
-            records.append(
-                {
-                    "session_id": session_id,
-                    "enrolment_id": enrolment.id,
-                    "status": status,
-                    "hours_present": present,
-                }
-            )
+            register.append((enrolment, session, status))
         for module in curriculum.modules:
             ended = last_day.get(module.code)
             if ended is not None and ended < today - timedelta(days=7):
@@ -295,86 +231,37 @@ def fill(db) -> int:
                     if rng.random() > 0.08
                     else AssessmentResult.IKKE_GODKJENT
                 )
-                assessments.append(
-                    {
-                        "enrolment_id": enrolment.id,
-                        "module_code": module.code,
-                        "result": result,
-                        "assessed_on": ended + timedelta(days=3),
-                        "comment": "Godt arbeid.",
-                    }
-                )
-        placement = Placement(
-            enrolment_id=enrolment.id,
-            organisation_id=partner.id,
-            module_code="P1-01",
-            supervisor_name="Synne Veileder",
-            supervisor_email="veileder@example.org",
-            start_date=start + timedelta(weeks=16),
-            end_date=start + timedelta(weeks=26) - timedelta(days=3),
-            weekly_hours=19.0,
-            status=PlacementStatus.COMPLETED,
+                records.assess(enrolment, module.code, result, on=ended + timedelta(days=3))
+                assessments += 1
+        placement = records.walk_placement(
+            enrolment, PlacementStatus.COMPLETED, start=start + timedelta(weeks=16)
         )
-        db.session.add(placement)
-        db.session.flush()
         for week in range(10):
-            signature = Signature(
-                placement_id=placement.id,
-                action=SignedAction.CONFIRM_HOURS,
-                via=SignedVia.PORTAL,
-                typed_name="Synne Veileder",
-                signer_email="veileder@example.org",
-                content={"week": week},
-                content_sha256="0" * 64,
-            )
-            db.session.add(signature)
-            db.session.flush()
-            db.session.add(
-                HoursEntry(
-                    placement_id=placement.id,
-                    week_start=placement.start_date + timedelta(weeks=week),
-                    hours=rng.choice([19.0, 19.0, 15.0, 11.0]),
-                    confirmed_signature_id=signature.id,
-                )
-            )
-        signature = Signature(
-            placement_id=placement.id,
-            action=SignedAction.FINAL_EVALUATION,
-            via=SignedVia.PORTAL,
-            typed_name="Synne Veileder",
-            signer_email="veileder@example.org",
-            content={"final": True},
-            content_sha256="0" * 64,
-        )
-        db.session.add(signature)
-        db.session.flush()
-        db.session.add(
-            FinalEvaluation(
-                placement_id=placement.id, passed=True, text="Bestått.", signature_id=signature.id
-            )
-        )
-    db.session.execute(insert(AttendanceRecord), records)
-    db.session.execute(insert(ModuleAssessment), assessments)
-    issue_certificate(db, county, provider, partner, coordinator)
+            hours = rng.choice([19.0, 19.0, 15.0, 11.0])
+            records.hours(placement, placement.start_date + timedelta(weeks=week), hours)
+        records.evaluation(placement, passed=True)
+    attendance = records.attendance(register)
+    issue_certificate(db, records)
     print(
         f"data: {TRAINEES} trainees, {len(curriculum.modules)} modules, {len(sessions)} sessions, "
-        f"{len(records)} attendance records, {len(assessments)} assessments"
+        f"{attendance} attendance records, {assessments} assessments"
     )
     return cohort.id
 
 
-def issue_certificate(db, county, provider, partner, coordinator) -> None:
+def issue_certificate(db, records) -> None:
     """One trainee of a finished cohort issued a certificate through the service the "issue
     all" button calls, signed with a self-signed key pair in the data directory (as the demo
     does), so that its stored PDF can be downloaded."""
+    from mbtrain.accounts.services import get_user_by_email
     from mbtrain.certificates import services, signing
     from mbtrain.certificates.eligibility import cohort_candidates
     from mbtrain.cohorts.models import Cohort
 
-    cohort_id = bench_certificates.finished_cohort(db, county, provider, [partner, partner], 1)
-    signing.create_self_signed(*services.signing_paths(), "Fjordlys Kurs AS")
+    cohort_id = bench_certificates.finished_cohort(records, 1)
+    signing.create_self_signed(*services.signing_paths(), bench_certificates.PROVIDER)
     found = cohort_candidates(db.session.get(Cohort, cohort_id), bench_certificates.ISSUED_ON)
-    issued = services.issue_all(found, coordinator)
+    issued = services.issue_all(found, get_user_by_email(COORDINATOR))
     assert len(issued) == 1, "the finished cohort's trainee was not eligible"
 
 

@@ -1,7 +1,7 @@
 """The certificate steps of the journeys (issue 6), one function per step: the coordinator's
 pre-flight, issue and ZIP; the trainee's own PDF and the public check of its code.
 
-They run on the seeded cohort that has finished (conftest.seed_finished_cohort): the
+They run on the seeded cohort that has finished (world.seed_finished_cohort): the
 journeys' own trainee has only just begun, so the pre-flight rightly lists what she lacks.
 """
 

@@ -332,7 +332,7 @@ def send_evaluation_link(page: Page, story: Story) -> None:
 
 
 # 4. Certificates (tests/journeys/certificates.py) ----------------------------------------
-# Issued to the trainee of the seeded cohort that has finished (see conftest.py).
+# Issued to the trainee of the seeded cohort that has finished (see world.py).
 
 
 def test_coordinator_issues_certificates(page, base_url):

@@ -110,7 +110,24 @@ def pytest_xdist_make_scheduler(config, log):
             module = nodeid.split("::", 1)[0]
             return "servers" if module in SERVER_MODULES else module
 
+    # Handed out in collection order, which pytest_collection_modifyitems sets below.
+    config.option.loadscopereorder = False
     return ModuleScheduling(config, log)
+
+
+def pytest_collection_modifyitems(items):
+    """The server modules first (the longest unit, about two minutes), then the modules with
+    the most tests: no worker is left running one long unit while the other has finished."""
+    size: dict[str, int] = {}
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        size[module] = size.get(module, 0) + 1
+
+    def order(item) -> tuple[bool, int]:
+        module = item.nodeid.split("::", 1)[0]
+        return module not in SERVER_MODULES, -size[module]
+
+    items.sort(key=order)  # stable: each module keeps its own order
 
 
 @pytest.fixture(scope="session")
@@ -371,24 +388,37 @@ def load_snapshot(app: Flask, snapshot: Snapshot) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_snapshots() -> dict[tuple, Snapshot]:
+def data_snapshots() -> dict[tuple, tuple[Snapshot, object]]:
     return {}
 
 
 @pytest.fixture
-def demo_data(app, backend, app_config, demo_snapshots) -> list:
-    """The demo's data as `mbtrain demo` builds it; returns its logins. The run's first test
-    on each database and configuration builds it for real (the demo is the same every time);
-    the others get the rows and files that build left, which takes a tenth of the time."""
+def built_once(app, backend, app_config, data_snapshots):
+    """``built_once(name, build)``: what ``build()`` makes (and returns), made for real by the
+    run's first test on each database and configuration, and loaded for the others from the
+    rows and files that first build left. For deterministic builds only (the demos)."""
+
+    def built(name: str, build):
+        key = (name, backend, repr(sorted(app_config.items())))
+        if key in data_snapshots:
+            snapshot, result = data_snapshots[key]
+            load_snapshot(app, snapshot)
+            return result
+        result = build()
+        db.session.commit()
+        data_snapshots[key] = (take_snapshot(app), result)
+        return result
+
+    return built
+
+
+@pytest.fixture
+def demo_data(built_once) -> list:
+    """The demo's data as `mbtrain demo` builds it (built once per run, see built_once);
+    returns its logins."""
     from mbtrain import demo
 
-    key = (backend, repr(sorted(app_config.items())))
-    if key in demo_snapshots:
-        load_snapshot(app, demo_snapshots[key])
-    else:
-        demo.ensure_demo_data()
-        db.session.commit()
-        demo_snapshots[key] = take_snapshot(app)
+    built_once("demo", demo.ensure_demo_data)
     return demo.demo_logins()
 
 
@@ -507,7 +537,7 @@ def other_county(app) -> County:
 
 @pytest.fixture
 def factory(app, county) -> builders.Factory:
-    """Makes synthetic people and things for this test (tests/builders.py)."""
+    """Makes synthetic people and things for this test (mbtrain/builders.py)."""
     return builders.Factory(county)
 
 

@@ -23,12 +23,16 @@ from mbtrain.schedule.models import CourseSession
 
 
 @pytest.fixture
-def national(app):
-    """Two counties (Oslo and Rogaland, the first by code), one year, one cohort of five."""
-    made = build_national(Scale(counties=2, years=1, cohorts=1, trainees=5))
-    snapshot.refresh()
-    db.session.commit()
-    return made
+def national(built_once):
+    """Two counties (Oslo and Rogaland, the first by code), one year, one cohort of five
+    (built once per run and database, see built_once)."""
+
+    def build() -> int:
+        made = build_national(Scale(counties=2, years=1, cohorts=1, trainees=5))
+        snapshot.refresh()
+        return made
+
+    return built_once("national", build)
 
 
 def county_named(name: str) -> County:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from mbtrain.accounts.models import Role, User
 from mbtrain.audit.models import AccessLog
+from mbtrain.builders import PLACEMENT_WALK
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
 from mbtrain.extensions import db
 from mbtrain.i18n import today
@@ -29,14 +30,6 @@ INPUT_RE = re.compile(r"<input\b[^>]*>")
 ATTRIBUTE_RE = re.compile(r'([a-z_-]+)="([^"]*)"')
 LINK_RE = re.compile(r"https?://[^/\s]+(/praksislenke/[A-Za-z0-9_\-]+)")
 SUPERVISOR = "kari.veileder@example.org"
-# The walk from PROPOSED to each status, as the coordinator and supervisor would make it.
-PATH = {
-    S.PROPOSED: (),
-    S.CONFIRMED: (S.CONFIRMED,),
-    S.ACTIVE: (S.CONFIRMED, S.ACTIVE),
-    S.COMPLETED: (S.CONFIRMED, S.ACTIVE, S.COMPLETED),
-    S.DECLINED: (S.DECLINED,),
-}
 
 
 @dataclass
@@ -103,7 +96,7 @@ def placement_scene_fixture(make_cohort, make_enrolment, make_organisation, make
         )
         db.session.add(placement)
         placement.confidentiality_signed_on = start - timedelta(days=7)
-        for step in PATH[status]:
+        for step in PLACEMENT_WALK[status]:
             services.set_status(placement, step, by_email="oppsett@example.org")
         db.session.commit()
         return Scene(

@@ -24,7 +24,7 @@ from mbtrain.accounts.models import Role, User
 from mbtrain.assessments.models import AssessmentResult, ModuleAssessment, ProjectAssignment
 from mbtrain.attendance.models import AttendanceRecord
 from mbtrain.cohorts.models import Cohort, CohortStatus
-from mbtrain.curriculum.loader import AttendanceStatus
+from mbtrain.curriculum.loader import AttendanceStatus, ModuleKind, shipped_curricula
 from mbtrain.curriculum.models import CurriculumVersion
 from mbtrain.enrolments import services as enrolments
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
@@ -83,7 +83,6 @@ def county(code: str) -> County:
 def shipped_curriculum() -> CurriculumVersion:
     """The shipped national curriculum, imported as the app would (once per database)."""
     from mbtrain.curriculum import services as curricula
-    from mbtrain.curriculum.loader import shipped_curricula
 
     version = curricula.import_curriculum(shipped_curricula()[0]).version
     db.session.commit()
@@ -207,6 +206,14 @@ class Factory:
 
 # Where Records' placements and assessments fall unless told: the tests' standard course start.
 RECORDS_START = date(2027, 1, 4)
+
+
+def practice_weeks(start: date) -> list[tuple[date, str]]:
+    """Each practice module of the shipped curriculum with the first day of its two weeks: the
+    n-th from week 10 + 20·n after ``start``."""
+    modules = shipped_curricula()[0].modules
+    practice = [m.code for m in modules if m.kind is ModuleKind.PRACTICE]
+    return [(start + timedelta(weeks=10 + 20 * n), code) for n, code in enumerate(practice)]
 
 
 class Records:
@@ -335,19 +342,19 @@ class Records:
         """Everything the completion rule asks but the project: the session attended, every
         practice module's placement with two weeks of confirmed hours and a passed final
         evaluation, every module approved."""
-        from mbtrain.curriculum.loader import ModuleKind, shipped_curricula
-
-        modules = shipped_curricula()[0].modules
         self.attend(enrolment, session)
-        practice = [m.code for m in modules if m.kind is ModuleKind.PRACTICE]
-        for number, code in enumerate(practice):
-            first = start + timedelta(weeks=10 + 20 * number)
-            placement = self.placement(enrolment, code, start=first, weeks=2)
-            self.hours(placement, first, placement.weekly_hours)
-            self.hours(placement, first + timedelta(weeks=1), placement.weekly_hours)
-            self.evaluation(placement, passed=True)
-        for module in modules:
+        for first, code in practice_weeks(start):
+            self.passed(self.placement(enrolment, code, start=first, weeks=2))
+        for module in shipped_curricula()[0].modules:
             self.assess(enrolment, module.code)
+
+    def passed(self, placement: Placement) -> None:
+        """Its first two weeks' hours confirmed and a passed final evaluation signed."""
+        for week in range(2):
+            self.hours(
+                placement, placement.start_date + timedelta(weeks=week), placement.weekly_hours
+            )
+        self.evaluation(placement, passed=True)
 
     def attendance(self, rows: list[tuple[Enrolment, CourseSession, AttendanceStatus]]) -> int:
         """Many attendance records in one insert, for registers too long to add one by one (a
@@ -410,14 +417,9 @@ class Records:
         passed final evaluation, every module approved on ``assessed_on``, the project
         approved, and then FULLFORT through the enrolment service. The cohort must still
         take applications: end it afterwards."""
-        from mbtrain.curriculum.loader import ModuleKind, shipped_curricula
-
-        modules = shipped_curricula()[0].modules
-        practice = [m.code for m in modules if m.kind is ModuleKind.PRACTICE]
         enrolment = self.trainee(cohort, **fields)
         self.attendance([(enrolment, session, AttendanceStatus.TIL_STEDE) for session in sessions])
-        for number, code in enumerate(practice):
-            first = cohort.start_date + timedelta(weeks=10 + 20 * number)
+        for number, (first, code) in enumerate(practice_weeks(cohort.start_date)):
             placement = self.walk_placement(
                 enrolment,
                 PlacementStatus.COMPLETED,
@@ -428,10 +430,8 @@ class Records:
                 supervisor_name=supervisor[0],
                 supervisor_email=supervisor[1],
             )
-            for week in range(2):
-                self.hours(placement, first + timedelta(weeks=week), placement.weekly_hours)
-            self.evaluation(placement, passed=True)
-        for module in modules:
+            self.passed(placement)
+        for module in shipped_curricula()[0].modules:
             self.assess(enrolment, module.code, on=assessed_on)
         self.project(enrolment, approved=True)
         enrolments.change_status(enrolment, EnrolmentStatus.FULLFORT, by=None)

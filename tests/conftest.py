@@ -232,8 +232,9 @@ class Isolation:
         self.attached = [(a, e) for a, e in self.attached if a is not app]
 
     def release(self) -> None:
-        for app, _ in reversed(self.attached):
-            self.detach(app)
+        for app, engine in self.attached:
+            db._app_engines[app][None] = engine
+        self.attached.clear()
         if self.connection is not None:
             self.outer.rollback()
             self.connection.close()

@@ -9,7 +9,7 @@ from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from mbtrain import concurrency, http, i18n, navigation, policy
+from mbtrain import concurrency, http, i18n, navigation, policy, web
 from mbtrain.config import check_production, ensure_secret_key, load_settings
 from mbtrain.extensions import csrf, db, limiter, login_manager, migrate
 from mbtrain.resources import resource_dir
@@ -87,6 +87,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for module_name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(module_name).bp)
 
+    web.init_app(app)  # after the blueprints: it wraps every view in the request's transaction
     app.before_request(enforce_policy)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(

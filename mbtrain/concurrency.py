@@ -1,25 +1,12 @@
 """Catching the lost update: a form saved on top of someone else's newer save."""
 
 from flask import Flask
-from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import Conflict
 
+from mbtrain.errors import StaleEdit
 from mbtrain.extensions import db
 from mbtrain.http import render_error
-
-
-class StaleEdit(Exception):
-    """The record changed after the form was opened; the message explains what to do."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            _(
-                "Noen andre har lagret endringer her etter at du åpnet skjemaet. "
-                "Ingenting er overskrevet. Dine endringer står fortsatt i skjemaet, og det som "
-                "nå er lagret vises over det. Kontroller og lagre på nytt."
-            )
-        )
 
 
 def check_version(current: int, submitted: int | None) -> None:

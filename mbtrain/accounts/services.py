@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from mbtrain.accounts.models import ActionToken, AuthSession, Role, TokenPurpose, User
 from mbtrain.database import utcnow
+from mbtrain.errors import Refused
 from mbtrain.extensions import db
 from mbtrain.http import public_url
 from mbtrain.mail.services import send_mail
@@ -34,7 +35,7 @@ DEFAULT_PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method, not a password
 _dummy_hashes: dict[str, str] = {}
 
 
-class AccountError(Exception):
+class AccountError(Refused):
     """A broken account rule; the message is meant for the user."""
 
 

@@ -24,7 +24,8 @@ from mbtrain.accounts.forms import (
 from mbtrain.accounts.models import Role, TokenPurpose, User
 from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import record_access
-from mbtrain.concurrency import StaleEdit, check_version
+from mbtrain.concurrency import check_version
+from mbtrain.errors import StaleEdit
 from mbtrain.extensions import db, limiter, login_manager
 from mbtrain.forms import choices
 from mbtrain.http import safe_next

@@ -15,9 +15,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from mbtrain.accounts.models import User
 from mbtrain.assessments.models import AssessmentResult, ModuleAssessment, ProjectAssignment
-from mbtrain.concurrency import StaleEdit, check_version
+from mbtrain.concurrency import check_version
 from mbtrain.curriculum.loader import Module
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
+from mbtrain.errors import Refused, StaleEdit
 from mbtrain.extensions import db
 
 log = logging.getLogger(__name__)
@@ -27,12 +28,8 @@ MAX_COMMENT = 500
 ASSESSED = frozenset({EnrolmentStatus.DELTAR, EnrolmentStatus.FULLFORT, EnrolmentStatus.AVBRUTT})
 
 
-class AssessmentError(Exception):
+class AssessmentError(Refused):
     """A result that cannot be recorded; ``field`` names the form field it is about."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,10 @@ from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import record_access
 from mbtrain.cohorts.access import load_cohort
 from mbtrain.cohorts.models import Cohort
-from mbtrain.concurrency import StaleEdit
 from mbtrain.curriculum.loader import Module
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.enrolments.views import load_enrolment
+from mbtrain.errors import StaleEdit
 from mbtrain.extensions import db
 from mbtrain.i18n import today
 from mbtrain.people.models import Person

@@ -5,6 +5,7 @@ from wtforms import FieldList, FormField, IntegerField, SelectField
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import HiddenInput
 
+from mbtrain.attendance.services import SheetEntry
 from mbtrain.curriculum.loader import AttendanceStatus
 from mbtrain.forms import REQUIRED, HoursField, VersionField
 from mbtrain.forms import RowForm as SharedRowForm
@@ -22,6 +23,16 @@ class SheetForm(FlaskForm):
     rows = FieldList(FormField(RowForm))
     attendance_version = VersionField()
 
+    @property
+    def version(self) -> int | None:
+        return self.attendance_version.data
+
+    def entries(self) -> list[SheetEntry]:
+        return [
+            SheetEntry(row.enrolment.data, AttendanceStatus(row.status.data), row.hours.data)
+            for row in self.rows
+        ]
+
 
 class ImportForm(FlaskForm):
     file = FileField(
@@ -30,3 +41,7 @@ class ImportForm(FlaskForm):
         description=_l("Semikolon eller komma mellom kolonnene, lagret som UTF-8."),
     )
     attendance_version = VersionField()
+
+    @property
+    def version(self) -> int | None:
+        return self.attendance_version.data

@@ -17,10 +17,10 @@ from mbtrain.accounts.models import User
 from mbtrain.attendance.models import AttendanceRecord
 from mbtrain.attendance.rules import EntryError, hours_present
 from mbtrain.attendance.sheetfile import LineError, read_sheet
-from mbtrain.concurrency import StaleEdit
 from mbtrain.curriculum.loader import AttendanceStatus
 from mbtrain.database import utcnow
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus, StatusPeriod
+from mbtrain.errors import Refused, StaleEdit
 from mbtrain.extensions import db
 from mbtrain.i18n import TIMEZONE
 from mbtrain.people.models import Person
@@ -32,24 +32,33 @@ log = logging.getLogger(__name__)
 ATTENDING = EnrolmentStatus.DELTAR
 
 
-class AttendanceError(Exception):
+class AttendanceError(Refused):
     """The sheet as a whole cannot be saved; the message says why."""
 
 
-class SheetErrors(Exception):
-    """Rows that cannot be saved: enrolment id → message."""
+class SheetErrors(AttendanceError):
+    """Rows that cannot be saved: enrolment id → message. Nothing is saved."""
 
     def __init__(self, errors: dict[int, str]) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+        super().__init__(_("Ingenting er lagret. Rett radene som er merket."))
+        self.rows = errors
+
+    def place(self, form) -> None:
+        for entry in form.rows:
+            if entry.enrolment.data in self.rows:
+                entry.hours.errors = [*entry.hours.errors, self.rows[entry.enrolment.data]]
+        form.form_errors.append(self.message)
 
 
-class ImportErrors(Exception):
+class ImportErrors(AttendanceError):
     """Lines of an uploaded file that cannot be imported, each with its line number."""
 
     def __init__(self, errors: list[LineError]) -> None:
         super().__init__("; ".join(f"{e.line}: {e.message}" for e in errors))
-        self.errors = sorted(errors, key=lambda e: e.line)
+        self.lines = sorted(errors, key=lambda e: e.line)
+
+    def place(self, form) -> None:
+        """The page lists the lines (``form.refused.lines``) above the form."""
 
 
 @dataclass(frozen=True)

@@ -7,17 +7,16 @@ from sqlalchemy import Row
 
 from mbtrain.attendance import services
 from mbtrain.attendance.forms import ImportForm, SheetForm
-from mbtrain.attendance.sheetfile import MAX_LINES, LineError
-from mbtrain.audit.models import AccessAction
-from mbtrain.audit.services import record_access
+from mbtrain.attendance.sheetfile import MAX_LINES
+from mbtrain.audit.services import log_change, log_view
 from mbtrain.cohorts.models import Cohort
-from mbtrain.concurrency import StaleEdit
 from mbtrain.curriculum.loader import AttendanceStatus
-from mbtrain.extensions import db
+from mbtrain.errors import StaleEdit
+from mbtrain.schedule.access import load_session
 from mbtrain.schedule.models import CourseSession, SessionStatus
 from mbtrain.schedule.rules import format_hours
 from mbtrain.schedule.services import module_titles
-from mbtrain.schedule.views import load_session
+from mbtrain.web import attempt, submitted
 
 bp = Blueprint("attendance", __name__)
 
@@ -65,19 +64,11 @@ def _render(
     *,
     form: SheetForm | None = None,
     import_form: ImportForm | None = None,
-    import_errors: list[LineError] = (),
-    conflict: bool = False,
-    status: int = 200,
 ):
     rows = services.sheet_rows(session)
-    record_access(
-        AccessAction.VIEW,
-        object_type="attendance_sheet",
-        object_id=session.id,
-        purpose="COHORT_ADMIN",
-    )
-    db.session.commit()
+    log_view(session, "COHORT_ADMIN", object_type="attendance_sheet")
     sheet_form = SheetForm(formdata=None, attendance_version=session.attendance_version)
+    refused = getattr(form or import_form, "refused", None)
     if form is not None:
         sheet_form.form_errors = form.form_errors
     return render_template(
@@ -89,93 +80,47 @@ def _render(
         form=sheet_form,
         import_form=import_form
         or ImportForm(formdata=None, attendance_version=session.attendance_version),
-        import_errors=import_errors,
+        import_errors=getattr(refused, "lines", ()),
         statuses=list(AttendanceStatus),
         cancelled=session.status is SessionStatus.AVLYST,
         last_saved=max(
             (r for r in rows if r.recorded_at), key=lambda r: r.recorded_at, default=None
         ),
-        conflict=conflict,
+        conflict=isinstance(refused, StaleEdit),
         max_lines=MAX_LINES,
-    ), status
+    )
 
 
 @bp.route(SHEET, methods=["GET", "POST"])
 def attendance_sheet(cohort_id: int, session_id: int):
     cohort, session = load_session(cohort_id, session_id)
     form = SheetForm()
-    if not form.is_submitted():
-        return _render(cohort, session)
-    if not form.validate_on_submit():
-        return _render(cohort, session, form=form, status=400)
-    entries = [
-        services.SheetEntry(
-            entry.enrolment.data, AttendanceStatus(entry.status.data), entry.hours.data
+    if submitted(form) and (
+        saved := attempt(
+            form, services.save_sheet, session, form.entries(), form.version, current_user
         )
-        for entry in form.rows
-    ]
-    try:
-        count = services.save_sheet(session, entries, form.attendance_version.data, current_user)
-    except StaleEdit as error:
-        db.session.rollback()
-        form.form_errors.append(str(error))
-        return _render(cohort, session, form=form, conflict=True, status=409)
-    except services.SheetErrors as error:
-        db.session.rollback()
-        for entry in form.rows:
-            if entry.enrolment.data in error.errors:
-                entry.hours.errors = [*entry.hours.errors, error.errors[entry.enrolment.data]]
-        form.form_errors.append(_("Ingenting er lagret. Rett radene som er merket."))
-        return _render(cohort, session, form=form, status=400)
-    except services.AttendanceError as error:
-        db.session.rollback()
-        form.form_errors.append(str(error))
-        return _render(cohort, session, form=form, status=400)
-    record_access(
-        AccessAction.UPDATE,
-        object_type="attendance_sheet",
-        object_id=session.id,
-        purpose="COHORT_ADMIN",
-    )
-    db.session.commit()
-    flash(_("Oppmøtet er lagret for %(count)d deltakere.", count=count), "success")
-    return redirect(
-        url_for("attendance.attendance_sheet", cohort_id=cohort.id, session_id=session.id)
-    )
+    ):
+        log_change(session, "COHORT_ADMIN", object_type="attendance_sheet")
+        flash(_("Oppmøtet er lagret for %(count)d deltakere.", count=saved.value), "success")
+        return redirect(url_for(".attendance_sheet", cohort_id=cohort.id, session_id=session.id))
+    return _render(cohort, session, form=form)
 
 
 @bp.post(SHEET + "/import")
 def import_sheet(cohort_id: int, session_id: int):
     cohort, session = load_session(cohort_id, session_id)
     form = ImportForm()
-    if not form.validate_on_submit():
-        return _render(cohort, session, import_form=form, status=400)
-    try:
-        count = services.import_sheet(
-            session, form.file.data.read(), form.attendance_version.data, current_user
+    if submitted(form) and (
+        saved := attempt(
+            form, services.import_sheet, session, form.file.data.read(), form.version, current_user
         )
-    except StaleEdit as error:
-        db.session.rollback()
-        form.form_errors.append(str(error))
+    ):
+        log_change(session, "COHORT_ADMIN", object_type="attendance_sheet")
+        flash(
+            _("Filen er importert: oppmøte for %(count)d deltakere er lagret.", count=saved.value),
+            "success",
+        )
+        return redirect(url_for(".attendance_sheet", cohort_id=cohort.id, session_id=session.id))
+    if isinstance(form.refused, StaleEdit):
         form.attendance_version.data = session.attendance_version
-        return _render(cohort, session, import_form=form, conflict=True, status=409)
-    except services.ImportErrors as error:
-        db.session.rollback()
-        return _render(cohort, session, import_form=form, import_errors=error.errors, status=400)
-    except services.AttendanceError as error:
-        db.session.rollback()
-        form.form_errors.append(str(error))
-        return _render(cohort, session, import_form=form, status=400)
-    record_access(
-        AccessAction.UPDATE,
-        object_type="attendance_sheet",
-        object_id=session.id,
-        purpose="COHORT_ADMIN",
-    )
-    db.session.commit()
-    flash(
-        _("Filen er importert: oppmøte for %(count)d deltakere er lagret.", count=count), "success"
-    )
-    return redirect(
-        url_for("attendance.attendance_sheet", cohort_id=cohort.id, session_id=session.id)
-    )
+    return _render(cohort, session, import_form=form)

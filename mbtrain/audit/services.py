@@ -6,6 +6,7 @@ written, the change is rolled back with it.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user
@@ -55,6 +56,39 @@ def record_access(
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def log_view(
+    subject: Any, purpose: str, *, action: AccessAction = AccessAction.VIEW, **details: Any
+) -> AccessLog:
+    """Record that this request showed (or exported) ``subject``: a model instance, whose
+    type, id and person the row takes from it, or the name of a list that has no one row."""
+    return record_access(action, purpose=purpose, **_describe(subject, details))
+
+
+def log_change(
+    subject: Any, purpose: str, *, action: AccessAction = AccessAction.UPDATE, **details: Any
+) -> AccessLog:
+    """Record that this request changed (or created) ``subject``; see ``log_view``."""
+    return record_access(action, purpose=purpose, **_describe(subject, details))
+
+
+def _describe(subject: Any, details: dict[str, Any]) -> dict[str, Any]:
+    """``object_type``, ``object_id`` and the data subject of a log row, from the object;
+    anything in ``details`` (``object_type="placement_hours"``, ``link_email=``…) wins."""
+    if isinstance(subject, str):
+        return {"object_type": subject, "object_id": None, **details}
+    described: dict[str, Any] = {
+        "object_type": getattr(subject, "audit_type", None) or subject.__tablename__,
+        "object_id": subject.id,
+    }
+    person_id = getattr(subject, "person_id", None)
+    enrolment = getattr(subject, "enrolment", None)
+    if person_id is None and enrolment is not None:
+        person_id = enrolment.person_id
+    if person_id is not None:
+        described["subject_person_id"] = person_id
+    return {**described, **details}
 
 
 # The one exception to append-only: `mbtrain purge` deletes rows past their retention

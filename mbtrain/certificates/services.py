@@ -37,6 +37,7 @@ from mbtrain.certificates.snapshot import (
 from mbtrain.certificates.wording import LANGUAGES, WORDS, long_date, number, short_date
 from mbtrain.cohorts.models import Cohort
 from mbtrain.database import utcnow
+from mbtrain.errors import Refused
 from mbtrain.extensions import db
 from mbtrain.http import public_url
 from mbtrain.i18n import TIMEZONE
@@ -47,7 +48,7 @@ NUMBER_PREFIX = {CertificateKind.KURSBEVIS: "KB", CertificateKind.KOMPETANSEBEVI
 MAX_REASON = 500
 
 
-class CertificateError(Exception):
+class CertificateError(Refused):
     """A certificate cannot be issued or revoked; the message says why, in Norwegian."""
 
 

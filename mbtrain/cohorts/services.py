@@ -12,18 +12,18 @@ from mbtrain.cohorts.rules import overlaps, period_errors
 from mbtrain.curriculum.models import CurriculumVersion
 from mbtrain.database import utcnow
 from mbtrain.enrolments.services import end_enrolments_of_cancelled_cohort, places_taken
+from mbtrain.errors import Refused
 from mbtrain.extensions import db
 from mbtrain.organisations.models import County, Organisation, OrganisationType
 
 log = logging.getLogger(__name__)
 
 
-class CohortError(Exception):
+class CohortError(Refused):
     """Broken cohort rules: field name (or None for the whole form) → message."""
 
     def __init__(self, errors: dict[str | None, str]) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+        super().__init__(errors=errors)
 
 
 @dataclass(frozen=True)

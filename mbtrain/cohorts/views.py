@@ -19,10 +19,11 @@ from mbtrain.cohorts.forms import (
     EditCohortForm,
 )
 from mbtrain.cohorts.models import CancelReason, Cohort, CohortStatus
-from mbtrain.concurrency import StaleEdit, check_version
+from mbtrain.concurrency import check_version
 from mbtrain.curriculum.models import CurriculumVersion
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
 from mbtrain.enrolments.transitions import APPLYING, HOLDS_PLACE
+from mbtrain.errors import StaleEdit
 from mbtrain.extensions import db
 from mbtrain.forms import choices
 from mbtrain.i18n import today

@@ -22,6 +22,7 @@ from mbtrain.enrolments.transitions import (
     TransitionError,
     check_transition,
 )
+from mbtrain.errors import Refused
 from mbtrain.extensions import db
 from mbtrain.people.models import Person
 
@@ -31,12 +32,8 @@ S = EnrolmentStatus
 REJECT_REASONS = (StatusReason.KURS_FULLT, StatusReason.KRAV_IKKE_OPPFYLT, StatusReason.ANNET)
 
 
-class EnrolmentError(Exception):
+class EnrolmentError(Refused):
     """A broken intake or enrolment rule; the message is for the user, field names the input."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def places_taken(cohort: Cohort) -> int:

@@ -8,7 +8,7 @@ from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import record_access
 from mbtrain.cohorts.access import load_cohort
 from mbtrain.cohorts.models import Cohort
-from mbtrain.concurrency import StaleEdit, check_version
+from mbtrain.concurrency import check_version
 from mbtrain.enrolments import services
 from mbtrain.enrolments.forms import (
     ApplicationForm,
@@ -18,6 +18,7 @@ from mbtrain.enrolments.forms import (
 )
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus, StatusPeriod, StatusReason
 from mbtrain.enrolments.transitions import APPLYING, allowed_targets
+from mbtrain.errors import StaleEdit
 from mbtrain.extensions import db
 from mbtrain.forms import choices
 from mbtrain.i18n import today

@@ -6,7 +6,7 @@ import ssl
 from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from flask import after_this_request, current_app, g, has_request_context
+from flask import current_app, g, has_request_context
 from sqlalchemy import select
 
 from mbtrain.database import utcnow
@@ -22,15 +22,7 @@ def send_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
     db.session.add(message)
     db.session.flush()
     if current_app.config["SMTP_URL"] and has_request_context():
-        if "mail_ids" not in g:
-            g.mail_ids = []
-
-            @after_this_request
-            def _deliver(response):
-                deliver_pending(g.mail_ids)
-                return response
-
-        g.mail_ids.append(message.id)
+        g.setdefault("mail_ids", []).append(message.id)  # sent by mbtrain.web after the commit
     return message
 
 

@@ -9,18 +9,15 @@ from stdnum.no import orgnr as stdnum_orgnr
 
 from mbtrain.accounts import services as accounts
 from mbtrain.accounts.models import Role, TokenPurpose, User
+from mbtrain.errors import Refused
 from mbtrain.extensions import db
 from mbtrain.organisations.models import ContactPerson, County, Organisation, OrganisationType
 
 log = logging.getLogger(__name__)
 
 
-class OrganisationError(Exception):
+class OrganisationError(Refused):
     """A broken rule about an organisation; the message is meant for the user."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 def clean_orgnr(raw: str) -> str:

@@ -7,7 +7,8 @@ from stdnum.no import orgnr as stdnum_orgnr
 
 from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import record_access
-from mbtrain.concurrency import StaleEdit, check_version
+from mbtrain.concurrency import check_version
+from mbtrain.errors import StaleEdit
 from mbtrain.extensions import db
 from mbtrain.forms import choices
 from mbtrain.organisations import services

@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 from mbtrain.accounts.models import User
 from mbtrain.cohorts.models import Cohort
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
+from mbtrain.errors import Refused
 from mbtrain.extensions import db
 from mbtrain.outcomes.models import FOLLOW_UP_MONTHS, EmployerType, OutcomeFollowUp, Situation
 from mbtrain.people.models import Person
@@ -25,10 +26,9 @@ ENDED = (EnrolmentStatus.FULLFORT, EnrolmentStatus.AVBRUTT)
 DUE_SOON = timedelta(days=30)
 
 
-class OutcomeError(Exception):
+class OutcomeError(Refused):
     def __init__(self, errors: dict[str | None, str]) -> None:
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+        super().__init__(errors=errors)
 
 
 def add_months(day: date, months: int) -> date:

@@ -9,8 +9,9 @@ from sqlalchemy.orm import joinedload
 from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import record_access
 from mbtrain.cohorts.models import Cohort
-from mbtrain.concurrency import StaleEdit, check_version
+from mbtrain.concurrency import check_version
 from mbtrain.enrolments.models import Enrolment
+from mbtrain.errors import StaleEdit
 from mbtrain.extensions import db
 from mbtrain.i18n import today
 from mbtrain.outcomes import services

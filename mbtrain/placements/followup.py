@@ -19,9 +19,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from mbtrain.accounts.models import ActionToken, TokenPurpose, User
 from mbtrain.cohorts.models import Cohort
-from mbtrain.concurrency import StaleEdit, check_version
+from mbtrain.concurrency import check_version
 from mbtrain.database import utcnow
 from mbtrain.enrolments.models import Enrolment
+from mbtrain.errors import StaleEdit
 from mbtrain.extensions import db
 from mbtrain.http import public_url
 from mbtrain.mail.services import send_mail

@@ -12,8 +12,9 @@ from sqlalchemy.orm import joinedload
 from mbtrain.accounts.models import TokenPurpose
 from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import record_access
-from mbtrain.concurrency import StaleEdit, check_version
+from mbtrain.concurrency import check_version
 from mbtrain.enrolments.models import Enrolment
+from mbtrain.errors import StaleEdit
 from mbtrain.extensions import db, limiter
 from mbtrain.forms import show_error
 from mbtrain.i18n import today

@@ -24,6 +24,7 @@ from mbtrain.curriculum.models import CurriculumVersion
 from mbtrain.curriculum.services import curriculum_of
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.enrolments.transitions import HOLDS_PLACE
+from mbtrain.errors import Refused
 from mbtrain.extensions import db
 from mbtrain.organisations.models import Organisation
 from mbtrain.people.models import Person
@@ -56,13 +57,9 @@ MAX_WEEKLY_HOURS = 37.5
 PROTECTED_NAME = _l("Deltaker (skjermet)")
 
 
-class PlacementError(Exception):
+class PlacementError(Refused):
     """A broken placement rule; the message is meant for the user, ``field`` names the form
     field it belongs to (None: the whole form)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class PlacementErrors(PlacementError):

@@ -19,9 +19,10 @@ from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import record_access
 from mbtrain.cohorts.access import load_cohort
 from mbtrain.cohorts.models import Cohort
-from mbtrain.concurrency import StaleEdit, check_version
+from mbtrain.concurrency import check_version
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.enrolments.transitions import HOLDS_PLACE
+from mbtrain.errors import StaleEdit
 from mbtrain.extensions import db
 from mbtrain.forms import choices
 from mbtrain.i18n import today

@@ -26,6 +26,7 @@ from mbtrain.curriculum.services import curriculum_of
 from mbtrain.database import utcnow
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.enrolments.transitions import HOLDS_PLACE
+from mbtrain.errors import Refused
 from mbtrain.extensions import db
 from mbtrain.i18n import TIMEZONE
 from mbtrain.people.models import Person
@@ -57,12 +58,8 @@ LIVE_PLACEMENTS = (
 )
 
 
-class ScheduleError(Exception):
+class ScheduleError(Refused):
     """A broken timetable rule; ``field`` names the form field it belongs to, if any."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
 
 
 class StalePlan(ScheduleError):

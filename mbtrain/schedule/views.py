@@ -22,16 +22,19 @@ from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import record_access
 from mbtrain.cohorts.access import load_cohort
 from mbtrain.cohorts.models import Cohort
-from mbtrain.concurrency import StaleEdit, check_version
+from mbtrain.concurrency import check_version
 from mbtrain.database import utcnow
+from mbtrain.errors import StaleEdit
 from mbtrain.extensions import db, limiter
 from mbtrain.forms import choices
 from mbtrain.http import public_url
 from mbtrain.i18n import today
 from mbtrain.idempotency import earlier_result, remember_submission
+from mbtrain.people.access import own_person
 from mbtrain.people.models import Person
 from mbtrain.policy import may_manage_county
 from mbtrain.schedule import services
+from mbtrain.schedule.access import load_session
 from mbtrain.schedule.forms import (
     AddSessionForm,
     CancelSessionForm,
@@ -105,26 +108,6 @@ def teaching_pattern_filter(cohort: Cohort) -> str:
         hours=format_hours(cohort.hours_per_day),
         start=cohort.day_starts_at.strftime("%H:%M"),
     )
-
-
-# Loading ---------------------------------------------------------------------------------
-
-
-def load_session(cohort_id: int, session_id: int) -> tuple[Cohort, CourseSession]:
-    """The session if its cohort is visible to this user (taught, or in their county); else 404."""
-    cohort = load_cohort(cohort_id)
-    session = db.session.scalar(
-        select(CourseSession).where(
-            CourseSession.id == session_id, CourseSession.cohort_id == cohort.id
-        )
-    )
-    if session is None:
-        abort(404)
-    return cohort, session
-
-
-def own_person() -> Person | None:
-    return db.session.scalar(select(Person).where(Person.user_id == current_user.id))
 
 
 def _week_anchor(day: date) -> str:

@@ -5,7 +5,8 @@ import pytest
 from sqlalchemy.orm.exc import StaleDataError
 
 from mbtrain import policy
-from mbtrain.concurrency import StaleEdit, flush_versioned
+from mbtrain.concurrency import flush_versioned
+from mbtrain.errors import StaleEdit
 from mbtrain.extensions import db
 from mbtrain.placements.models import Placement
 

@@ -65,6 +65,9 @@ class ChangePasswordForm(SetPasswordForm):
         render_kw={"autocomplete": "current-password"},
     )
 
+    def passwords(self) -> dict[str, str]:
+        return {"current": self.current.data, "password": self.password.data}
+
 
 class UserForm(FlaskForm):
     name = StringField(_l("Navn"), validators=[DataRequired(REQUIRED), Length(max=200)])
@@ -106,6 +109,9 @@ class UserForm(FlaskForm):
 class InviteUserForm(UserForm):
     email = EmailField(_l("E-post"), validators=EMAIL)
 
+    def account(self) -> dict[str, Any]:
+        return {**super().account(), "email": self.email.data}
+
 
 class EditUserForm(UserForm):
     active = BooleanField(_l("Aktiv konto"))
@@ -123,4 +129,5 @@ class EditUserForm(UserForm):
         return form
 
     def account(self) -> dict[str, Any]:
-        return {**super().account(), "active": self.active.data}
+        """The account as changed, and the version the form was opened on."""
+        return {**super().account(), "active": self.active.data, "seen_version": self.version.data}

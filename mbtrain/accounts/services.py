@@ -299,8 +299,8 @@ def apply_scope(
 
 
 def invite_user(
-    email: str,
     *,
+    email: str,
     name: str,
     role: Role,
     counties: Iterable[County] = (),
@@ -317,8 +317,8 @@ def invite_user(
 
 def update_user(
     user: User,
-    seen_version: int | None,
     *,
+    seen_version: int | None,
     name: str,
     role: Role,
     active: bool,

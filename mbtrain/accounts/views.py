@@ -108,9 +108,7 @@ def use_link(token: str):
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit() and (
-        changed := attempt(
-            form, services.change_password, current_user, form.current.data, form.password.data
-        )
+        changed := attempt(form, services.change_password, current_user, **form.passwords())
     ):
         session["sid"] = changed.value  # this device's new session; every other one ended
         flash(_("Passordet er endret. Du er logget ut på alle andre enheter."), "success")
@@ -128,11 +126,10 @@ def user_list():
 def invite_user():
     form = InviteUserForm()
     if form.validate_on_submit() and (
-        invited := attempt(form, services.invite_user, form.email.data, **form.account())
+        done := attempt(form, services.invite_user, **form.account())
     ):
-        user = invited.value
-        log_change(user, "ADMIN", action=AccessAction.CREATE, subject_user_id=user.id)
-        flash(_("Invitasjonen er sendt til %(email)s.", email=user.email), "success")
+        log_change(done.value, "ADMIN", action=AccessAction.CREATE)
+        flash(_("Invitasjonen er sendt til %(email)s.", email=done.value.email), "success")
         return redirect(url_for("accounts.user_list"))
     return render_template("accounts/invite_user.html", form=form)
 
@@ -141,10 +138,8 @@ def invite_user():
 def edit_user(user_id: int):
     user = access.load_account(user_id)
     form = EditUserForm.opened_on(user)
-    if form.validate_on_submit() and attempt(
-        form, services.update_user, user, form.version.data, **form.account()
-    ):
-        log_change(user, "ADMIN", subject_user_id=user.id)
+    if form.validate_on_submit() and attempt(form, services.update_user, user, **form.account()):
+        log_change(user, "ADMIN")
         flash(_("Endringene er lagret."), "success")
         return redirect(url_for("accounts.user_list"))
     return _edit_page(user, form)
@@ -155,5 +150,5 @@ def _edit_page(user: User, form: EditUserForm):
     conflict = isinstance(getattr(form, "refused", None), StaleEdit)
     if conflict:
         form.version.data = user.version
-    log_view(user, "ADMIN", subject_user_id=user.id)
+    log_view(user, "ADMIN")
     return render_template("accounts/edit_user.html", form=form, user=user, conflict=conflict)

@@ -78,7 +78,8 @@ def log_change(
 
 
 def _describe(subject: Any, details: dict[str, Any]) -> dict[str, Any]:
-    """``object_type``, ``object_id`` and the data subject of a log row, from the object;
+    """``object_type``, ``object_id`` and the data subject (the person, or for an account
+    its holder) of a log row, from the object;
     anything in ``details`` (``object_type="placement_hours"``, ``link_email=``…) wins."""
     if isinstance(subject, str):
         return {"object_type": subject, "object_id": None, **details}
@@ -92,6 +93,8 @@ def _describe(subject: Any, details: dict[str, Any]) -> dict[str, Any]:
         person_id = enrolment.person_id
     if person_id is not None:
         described["subject_person_id"] = person_id
+    if isinstance(subject, User):
+        described["subject_user_id"] = subject.id  # an account is about its holder
     return {**described, **details}
 
 

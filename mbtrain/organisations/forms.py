@@ -100,3 +100,6 @@ class InvitePartnerForm(FlaskForm):
         validators=[DataRequired(REQUIRED), Length(max=254), Email(EMAIL_MESSAGE)],
         description=_l("Invitasjonen med en engangslenke sendes hit."),
     )
+
+    def partner(self) -> dict[str, str]:
+        return {"name": self.name.data, "email": self.email.data}

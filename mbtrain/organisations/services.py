@@ -145,7 +145,9 @@ def remove_contact(contact: ContactPerson) -> None:
 def invite_partner(organisation: Organisation, *, name: str, email: str) -> User:
     """A praksisveileder account tied to this organisation, and an invitation link by e-mail."""
     try:
-        user = accounts.invite_user(email, name=name, role=Role.PARTNER, organisation=organisation)
+        user = accounts.invite_user(
+            email=email, name=name, role=Role.PARTNER, organisation=organisation
+        )
     except accounts.AccountError as error:
         raise OrganisationError(str(error), field="email") from error
     log.info("partner user %s invited to organisation %s", user.id, organisation.id)

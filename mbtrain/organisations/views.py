@@ -74,13 +74,10 @@ def invite_partner(organisation_id: int):
     organisation = access.load_organisation(organisation_id)
     form = InvitePartnerForm()
     if submitted(form) and (
-        invited := attempt(
-            form, services.invite_partner, organisation, name=form.name.data, email=form.email.data
-        )
+        done := attempt(form, services.invite_partner, organisation, **form.partner())
     ):
-        user = invited.value
-        log_change(user, "PLACEMENT", action=AccessAction.CREATE, subject_user_id=user.id)
-        flash(_("Invitasjonen er sendt til %(email)s.", email=user.email), "success")
+        log_change(done.value, "PLACEMENT", action=AccessAction.CREATE)
+        flash(_("Invitasjonen er sendt til %(email)s.", email=done.value.email), "success")
         return redirect(_section(organisation, "veiledere"))
     return render_template(
         "organisations/invite_partner.html", form=form, organisation=organisation

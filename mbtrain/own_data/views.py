@@ -24,6 +24,10 @@ from mbtrain.placements.models import (
 )
 
 bp = Blueprint("own_data", __name__)
+DOWNLOAD = {
+    "Content-Disposition": 'attachment; filename="mine-data.json"',
+    "Cache-Control": "no-store",
+}
 
 # The page shows stored codes by their Norwegian names, one table per kind of code.
 LABELS = {
@@ -53,14 +57,8 @@ def my_data():
 def my_data_json():
     data = collect(current_user)
     log_view("own_data_export", "INNSYN", action=AccessAction.EXPORT, **_about(data))
-    return Response(
-        json.dumps(data, ensure_ascii=False, indent=2),
-        mimetype="application/json",
-        headers={
-            "Content-Disposition": 'attachment; filename="mine-data.json"',
-            "Cache-Control": "no-store",
-        },
-    )
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers=DOWNLOAD)
 
 
 def _about(data: dict) -> dict:

@@ -1,12 +1,14 @@
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from mbtrain.extensions import db
-from mbtrain.home.services import current_cohorts, remember_language
+from mbtrain.home.services import current_cohorts
 from mbtrain.http import safe_next
-from mbtrain.i18n import LANGUAGES
+from mbtrain.i18n import LANGUAGE_COOKIE, LANGUAGES
 
 bp = Blueprint("home", __name__)
+
+ONE_YEAR = 365 * 24 * 3600
 
 
 @bp.get("/")
@@ -27,5 +29,20 @@ def set_language():
     language = request.form.get("language", "")
     response = redirect(safe_next(request.form.get("next") or url_for("home.index")))
     if language in LANGUAGES:
-        remember_language(response, language)
+        _remember(response, language)
     return response
+
+
+def _remember(response: Response, language: str) -> None:
+    """In a cookie for a year, and on the account of a signed-in user (saved with the
+    request)."""
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        language,
+        max_age=ONE_YEAR,
+        samesite="Lax",
+        httponly=True,
+        secure=request.is_secure,
+    )
+    if current_user.is_authenticated:
+        current_user.locale = language

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from mbtrain.accounts.models import User
 from mbtrain.forms import REQUIRED, VersionField, choices
 from mbtrain.organisations.models import Organisation, OrganisationType
-from mbtrain.organisations.services import placement_options
+from mbtrain.organisations.services import parents_and_counties
 
 
 class OrganisationForm(FlaskForm):
@@ -28,7 +28,7 @@ class OrganisationForm(FlaskForm):
         self, *args: Any, user: User, editing: Organisation | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        parents, counties = placement_options(user, editing)
+        parents, counties = parents_and_counties(user, editing)
         self._parents = {org.id: org for org in parents}
         self._counties = {county.id: county for county in counties}
         self.parent.choices = choices([(0, _("Ingen"))] + [(o.id, o.name) for o in parents])

@@ -48,7 +48,7 @@ def register() -> list[Organisation]:
     )
 
 
-def placement_options(
+def parents_and_counties(
     user: User, editing: Organisation | None = None
 ) -> tuple[list[Organisation], list[County]]:
     """What ``user`` may put an organisation under (any other) and in (their own counties)."""

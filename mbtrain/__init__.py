@@ -39,7 +39,7 @@ BLUEPRINTS = (
     "mbtrain.organisations.views",
     "mbtrain.mail.views",
     "mbtrain.audit.views",
-    "mbtrain.audit.own_data_views",
+    "mbtrain.own_data.views",
     "mbtrain.curriculum.views",
     "mbtrain.cohorts.views",
     "mbtrain.enrolments.views",

@@ -38,6 +38,7 @@ user_county = Table(
 
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
+    audit_type = "user"  # what the access log calls it (audit.models.OBJECT_TYPES)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import contains_eager
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from mbtrain.accounts.models import ActionToken, AuthSession, Role, TokenPurpose, User
+from mbtrain.concurrency import check_version
 from mbtrain.database import utcnow
 from mbtrain.errors import Refused
 from mbtrain.extensions import db
@@ -68,6 +69,17 @@ def _dummy_hash() -> str:
 
 def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def all_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.role, User.name)))
+
+
+def scope_options() -> tuple[list[County], list[Organisation]]:
+    """What an account's scope may be chosen from: every county and organisation, by name."""
+    counties = db.session.scalars(select(County).order_by(County.name)).all()
+    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+    return list(counties), list(organisations)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -181,6 +193,15 @@ def set_password(user: User, password: str) -> None:
     db.session.flush()
 
 
+def change_password(user: User, current: str, password: str) -> str:
+    """The user's own change, given the password in use: every session ends, and the token
+    of a new one for the device that asked is returned."""
+    if authenticate(user.email, current) is None:
+        raise AccountError(_("Passordet stemmer ikke."), field="current")
+    set_password(user, password)
+    return start_session(user)
+
+
 def issue_link(
     purpose: TokenPurpose,
     email: str,
@@ -277,16 +298,36 @@ def apply_scope(
     user.organisation = organisation if role is Role.PARTNER else None
 
 
+def invite_user(
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    counties: Iterable[County] = (),
+    organisation: Organisation | None = None,
+) -> User:
+    """A new account without a password, and an invitation link by e-mail to set one."""
+    user = create_user(
+        email=email, name=name, role=role, counties=counties, organisation=organisation
+    )
+    token = issue_link(TokenPurpose.INVITATION, user.email, user)
+    send_link_mail(user, token, TokenPurpose.INVITATION)
+    return user
+
+
 def update_user(
     user: User,
     *,
+    seen_version: int | None,
     name: str,
     role: Role,
     active: bool,
     counties: Iterable[County],
     organisation: Organisation | None,
 ) -> None:
-    """Changing what someone may see, or closing the account, ends their sessions."""
+    """The admin's change to an account opened at ``seen_version``. Changing what someone may
+    see, or closing the account, ends their sessions."""
+    check_version(user.version, seen_version)
     old_scope = (user.role, user.active, user.county_ids, user.organisation_id)
     user.name = name.strip()
     user.role = role
@@ -295,6 +336,15 @@ def update_user(
     db.session.flush()
     if (user.role, user.active, user.county_ids, user.organisation_id) != old_scope:
         revoke_all_sessions(user)
+
+
+def send_password_reset(email: str) -> None:
+    """A reset link to the address, if it belongs to an active account; nothing otherwise,
+    and the caller answers the same either way."""
+    user = get_user_by_email(email)
+    if user is not None and user.active:
+        token = issue_link(TokenPurpose.PASSWORD_RESET, user.email, user)
+        send_link_mail(user, token, TokenPurpose.PASSWORD_RESET)
 
 
 def send_link_mail(user: User, token: str, purpose: TokenPurpose) -> None:

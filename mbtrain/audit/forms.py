@@ -1,3 +1,5 @@
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField
@@ -12,3 +14,7 @@ class AccessLogSearchForm(FlaskForm):
     subject_person_id = IntegerField(_l("Hvem sine opplysninger (person-id)"), validators=ID)
     date_from = DateField(_l("Fra dato"), validators=[Optional()])
     date_to = DateField(_l("Til dato"), validators=[Optional()])
+
+    def criteria(self) -> dict[str, Any]:
+        """What to search for, if the form is valid; nothing (the newest rows) if not."""
+        return dict(self.data) if self.validate() else {}

@@ -6,15 +6,19 @@ written, the change is rolled back with it.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, datetime, time
 from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import event
+from sqlalchemy import event, or_, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from mbtrain.accounts.models import User
 from mbtrain.audit.models import LINK_ACTOR, AccessAction, AccessLog
 from mbtrain.extensions import db
+from mbtrain.i18n import TIMEZONE
+from mbtrain.people.models import Person
 from mbtrain.policy import describe_scope
 
 
@@ -74,7 +78,8 @@ def log_change(
 
 
 def _describe(subject: Any, details: dict[str, Any]) -> dict[str, Any]:
-    """``object_type``, ``object_id`` and the data subject of a log row, from the object;
+    """``object_type``, ``object_id`` and the data subject (the person, or for an account
+    its holder) of a log row, from the object;
     anything in ``details`` (``object_type="placement_hours"``, ``link_email=``…) wins."""
     if isinstance(subject, str):
         return {"object_type": subject, "object_id": None, **details}
@@ -88,7 +93,49 @@ def _describe(subject: Any, details: dict[str, Any]) -> dict[str, Any]:
         person_id = enrolment.person_id
     if person_id is not None:
         described["subject_person_id"] = person_id
+    if isinstance(subject, User):
+        described["subject_user_id"] = subject.id  # an account is about its holder
     return {**described, **details}
+
+
+def search_log(
+    limit: int,
+    *,
+    actor_user_id: int | None = None,
+    subject_user_id: int | None = None,
+    subject_person_id: int | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> list[AccessLog]:
+    """The newest rows first that match every criterion given (dates are Norwegian days)."""
+    query = select(AccessLog).order_by(AccessLog.id.desc()).limit(limit)
+    if actor_user_id:
+        query = query.where(AccessLog.actor_user_id == actor_user_id)
+    if subject_user_id:
+        query = query.where(AccessLog.subject_user_id == subject_user_id)
+    if subject_person_id:
+        query = query.where(AccessLog.subject_person_id == subject_person_id)
+    if date_from:
+        query = query.where(AccessLog.at >= datetime.combine(date_from, time.min, TIMEZONE))
+    if date_to:
+        query = query.where(AccessLog.at <= datetime.combine(date_to, time.max, TIMEZONE))
+    return list(db.session.scalars(query))
+
+
+def seen_by_others(user: User) -> list[AccessLog]:
+    """«Hvem har sett opplysningene mine»: reads of the user's data (as an account and as a
+    person) by anyone but the user, newest first."""
+    mine = AccessLog.subject_user_id == user.id
+    person_id = db.session.scalar(select(Person.id).where(Person.user_id == user.id))
+    if person_id is not None:
+        mine = or_(mine, AccessLog.subject_person_id == person_id)
+    return list(
+        db.session.scalars(
+            select(AccessLog)
+            .where(mine, AccessLog.actor_user_id.is_distinct_from(user.id))
+            .order_by(AccessLog.id.desc())
+        )
+    )
 
 
 # The one exception to append-only: `mbtrain purge` deletes rows past their retention

@@ -148,6 +148,12 @@ def diff_curricula(old: Curriculum, new: Curriculum) -> CurriculumDiff:
     )
 
 
+def diff_versions(rows: list[CurriculumVersion], old: str, new: str) -> CurriculumDiff:
+    """What changed from version ``old`` to version ``new``, both among ``rows``."""
+    by_version = {row.version: row for row in rows}
+    return diff_curricula(curriculum_of(by_version[old]), curriculum_of(by_version[new]))
+
+
 def _changes(old: object, new: object, names: tuple[str, ...]) -> tuple[Change, ...]:
     pairs = ((name, getattr(old, name), getattr(new, name)) for name in names)
     return tuple(Change(name, before, after) for name, before, after in pairs if before != after)

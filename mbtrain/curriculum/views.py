@@ -1,37 +1,12 @@
-from enum import Enum
 from itertools import groupby
-from typing import Any
 
-from flask import Blueprint, abort, render_template, request
-from flask_babel import format_decimal, format_percent, ngettext
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask import Blueprint, render_template
 
-from mbtrain.curriculum import services
+from mbtrain.curriculum import access, services
+from mbtrain.curriculum.display import DIFF_WORDS, version_page
 from mbtrain.curriculum.forms import CompareForm
-from mbtrain.curriculum.loader import Curriculum, ModuleKind
-from mbtrain.curriculum.models import CurriculumVersion
 
 bp = Blueprint("curriculum", __name__, url_prefix="/laereplaner")
-
-FIELD_LABELS = {
-    "title": _l("Tittel"),
-    "description": _l("Beskrivelse"),
-    "blocks": _l("Blokker"),
-    "block": _l("Blokk"),
-    "kind": _l("Type"),
-    "hours": _l("Timer"),
-    "weeks": _l("Uker"),
-    "learning_outcomes": _l("Læringsutbytte"),
-    "assessment": _l("Vurdering"),
-    "required": _l("Obligatorisk"),
-    "min_attendance_theory": _l("Minste oppmøte i teori"),
-    "min_attendance_practice": _l("Minste oppmøte i praksis"),
-    "counts_against_attendance": _l("Fravær som teller mot oppmøtet"),
-    "required_modules": _l("Obligatoriske moduler"),
-    "required_placements": _l("Praksisperioder med bestått sluttvurdering"),
-    "project_required": _l("Prosjektoppgave kreves"),
-}
 
 
 @bp.get("/")
@@ -45,105 +20,15 @@ def curriculum_list():
 
 @bp.get("/<code>/<version>")
 def curriculum_version(code: str, version: str):
-    row = services.find_version(code, version) or abort(404)
-    curriculum = services.curriculum_of(row)
-    return render_template(
-        "curriculum/version.html",
-        row=row,
-        curriculum=curriculum,
-        completion=describe_completion(curriculum),
-        kinds=[(kind, curriculum.hours(kind)) for kind in ModuleKind if curriculum.hours(kind)],
-        practice_weeks=sum(module.weeks or 0 for module in curriculum.modules),
-        comparable=len(services.versions_of(code)) > 1,
-        hours=format_hours,
-    )
+    row = access.load_version(code, version)
+    return render_template("curriculum/version.html", **version_page(row))
 
 
 @bp.get("/<code>/sammenlign")
 def compare_versions(code: str):
-    rows = services.versions_of(code) or abort(404)
-    form = _compare_form(rows)
-    diff = None
-    if len(rows) > 1 and form.validate():
-        chosen = {row.version: row for row in rows}
-        old, new = (services.curriculum_of(chosen[v]) for v in (form.old.data, form.new.data))
-        diff = services.diff_curricula(old, new)
+    rows = access.load_versions(code)
+    form = CompareForm.between(rows)
+    diff = services.diff_versions(rows, *chosen) if (chosen := form.chosen()) else None
     return render_template(
-        "curriculum/compare.html",
-        code=code,
-        latest=rows[-1],
-        form=form,
-        diff=diff,
-        show=show_value,
-        label=field_label,
-        hours=format_hours,
+        "curriculum/compare.html", code=code, latest=rows[-1], form=form, diff=diff, **DIFF_WORDS
     )
-
-
-def _compare_form(rows: list[CurriculumVersion]) -> CompareForm:
-    """Without a choice in the URL, the two newest versions are compared."""
-    versions = [row.version for row in reversed(rows)]
-    older = versions[min(1, len(versions) - 1)]
-    form = CompareForm(request.args, meta={"csrf": False}, old=older, new=versions[0])
-    form.old.choices = form.new.choices = [(v, v) for v in versions]
-    return form
-
-
-def describe_completion(curriculum: Curriculum) -> list[str]:
-    """The completion rule in words, one requirement a line."""
-    rule = curriculum.completion
-    absences = ", ".join(status.label.lower() for status in rule.counts_against_attendance)
-    lines = [
-        _("Minst %(percent)s oppmøte i teori.", percent=format_percent(rule.min_attendance_theory)),
-        _(
-            "Minst %(percent)s oppmøte i praksis.",
-            percent=format_percent(rule.min_attendance_practice),
-        ),
-        _("Fravær som teller mot oppmøtet: %(kinds)s.", kinds=absences)
-        if absences
-        else _("Fravær teller ikke mot oppmøtet."),
-    ]
-    if rule.required_modules:
-        lines.append(
-            ngettext(
-                "%(num)d obligatorisk modul må være godkjent.",
-                "%(num)d obligatoriske moduler må være godkjent.",
-                len(rule.required_modules),
-            )
-        )
-    if rule.required_placements:
-        lines.append(
-            ngettext(
-                "%(num)d praksisperiode med bestått sluttvurdering.",
-                "%(num)d praksisperioder med bestått sluttvurdering.",
-                rule.required_placements,
-            )
-        )
-    if rule.project_required:
-        lines.append(_("Prosjektoppgaven må være godkjent."))
-    return lines
-
-
-def format_hours(value: float) -> str:
-    return format_decimal(value)
-
-
-def field_label(name: str) -> str:
-    return str(FIELD_LABELS.get(name, name))
-
-
-def show_value(name: str, value: Any) -> str | list[str]:
-    """A field's value as the diff page shows it: a list for lists, else one string."""
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return _("Ja") if value else _("Nei")
-    if isinstance(value, Enum):
-        return str(value)
-    if isinstance(value, tuple):
-        return [show_value(name, item) for item in value]
-    if name.startswith("min_attendance"):
-        return format_percent(value)
-    if isinstance(value, int | float):
-        return format_decimal(value)
-    return str(value)

@@ -26,6 +26,12 @@ def send_mail(recipient: str, subject: str, body: str) -> OutboxMessage:
     return message
 
 
+def recent_messages(limit: int) -> list[OutboxMessage]:
+    """The newest messages first, sent or not."""
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    return list(db.session.scalars(query))
+
+
 def deliver_pending(ids: list[int] | None = None) -> int:
     """Send committed, unsent messages over SMTP (only `ids` if given); returns how many."""
     url = current_app.config["SMTP_URL"]

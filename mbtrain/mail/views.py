@@ -1,10 +1,7 @@
 from flask import Blueprint, render_template
-from sqlalchemy import select
 
-from mbtrain.audit.models import AccessAction
-from mbtrain.audit.services import record_access
-from mbtrain.extensions import db
-from mbtrain.mail.models import OutboxMessage
+from mbtrain.audit.services import log_view
+from mbtrain.mail import access, services
 
 bp = Blueprint("mail", __name__, url_prefix="/admin/utboks")
 
@@ -13,20 +10,13 @@ PAGE_SIZE = 100
 
 @bp.get("/")
 def outbox():
-    messages = db.session.scalars(
-        select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(PAGE_SIZE)
-    ).all()
     # The list shows recipients' addresses and subjects: a look at personal data.
-    record_access(AccessAction.VIEW, object_type="outbox", object_id=None, purpose="ADMIN")
-    db.session.commit()
-    return render_template("mail/outbox.html", messages=messages)
+    log_view("outbox", "ADMIN")
+    return render_template("mail/outbox.html", messages=services.recent_messages(PAGE_SIZE))
 
 
 @bp.get("/<int:message_id>")
 def outbox_message(message_id: int):
-    message = db.get_or_404(OutboxMessage, message_id)
-    record_access(
-        AccessAction.VIEW, object_type="outbox_message", object_id=message.id, purpose="ADMIN"
-    )
-    db.session.commit()
+    message = access.load_message(message_id)
+    log_view(message, "ADMIN")
     return render_template("mail/message.html", message=message)

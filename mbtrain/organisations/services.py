@@ -4,14 +4,17 @@ import logging
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from stdnum.exceptions import ValidationError
 from stdnum.no import orgnr as stdnum_orgnr
 
 from mbtrain.accounts import services as accounts
-from mbtrain.accounts.models import Role, TokenPurpose, User
+from mbtrain.accounts.models import Role, User
+from mbtrain.concurrency import check_version
 from mbtrain.errors import Refused
 from mbtrain.extensions import db
 from mbtrain.organisations.models import ContactPerson, County, Organisation, OrganisationType
+from mbtrain.policy import may_manage_county
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +35,49 @@ def clean_orgnr(raw: str) -> str:
             ),
             field="orgnr",
         ) from error
+
+
+def register() -> list[Organisation]:
+    """Every organisation, by name, with its parent and county."""
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .options(selectinload(Organisation.parent), selectinload(Organisation.county))
+            .order_by(Organisation.name)
+        )
+    )
+
+
+def parents_and_counties(
+    user: User, editing: Organisation | None = None
+) -> tuple[list[Organisation], list[County]]:
+    """What ``user`` may put an organisation under (any other) and in (their own counties)."""
+    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name))
+    counties = db.session.scalars(select(County).order_by(County.name))
+    return (
+        [org for org in organisations if org is not editing],
+        [county for county in counties if may_manage_county(user, county.id)],
+    )
+
+
+def create_organisation(by: User, **fields) -> Organisation:
+    """A new organisation registered through the page, in one of ``by``'s own counties."""
+    _check_county(by, fields["county"])
+    return save_organisation(None, **fields)
+
+
+def update_organisation(
+    organisation: Organisation, by: User, *, seen_version: int | None, **fields
+) -> Organisation:
+    """A change through the page to ``organisation`` as it was at ``seen_version``."""
+    check_version(organisation.version, seen_version)
+    _check_county(by, fields["county"])
+    return save_organisation(organisation, **fields)
+
+
+def _check_county(by: User, county: County | None) -> None:
+    if not may_manage_county(by, county.id if county else None):
+        raise OrganisationError(_("Velg et av dine fylker."), field="county")
 
 
 def save_organisation(
@@ -90,25 +136,20 @@ def add_contact(
     return contact
 
 
-def remove_contact(organisation: Organisation, contact_id: int) -> None:
-    contact = db.session.get(ContactPerson, contact_id)
-    if contact is None or contact.organisation_id != organisation.id:
-        raise OrganisationError(_("Kontaktpersonen finnes ikke."))
+def remove_contact(contact: ContactPerson) -> None:
     db.session.delete(contact)
     db.session.flush()
-    log.info("contact %s removed from organisation %s", contact_id, organisation.id)
+    log.info("contact %s removed from organisation %s", contact.id, contact.organisation_id)
 
 
 def invite_partner(organisation: Organisation, *, name: str, email: str) -> User:
     """A praksisveileder account tied to this organisation, and an invitation link by e-mail."""
     try:
-        user = accounts.create_user(
+        user = accounts.invite_user(
             email=email, name=name, role=Role.PARTNER, organisation=organisation
         )
     except accounts.AccountError as error:
         raise OrganisationError(str(error), field="email") from error
-    token = accounts.issue_link(TokenPurpose.INVITATION, user.email, user)
-    accounts.send_link_mail(user, token, TokenPurpose.INVITATION)
     log.info("partner user %s invited to organisation %s", user.id, organisation.id)
     return user
 

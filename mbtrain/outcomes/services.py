@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from mbtrain.accounts.models import User
 from mbtrain.cohorts.models import Cohort
+from mbtrain.concurrency import check_version
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
 from mbtrain.errors import Refused
 from mbtrain.extensions import db
@@ -117,6 +118,17 @@ def follow_ups_of(enrolment_id: int) -> dict[int, OutcomeFollowUp]:
     return {row.months: row for row in rows}
 
 
+def follow_up_points(
+    enrolment: Enrolment,
+) -> list[tuple[int, date, OutcomeFollowUp | None]]:
+    """Each follow-up point of an ended enrolment: months, due date and what is recorded."""
+    recorded = follow_ups_of(enrolment.id)
+    return [
+        (months, due_on(enrolment.end_date, months), recorded.get(months))
+        for months in FOLLOW_UP_MONTHS
+    ]
+
+
 @dataclass(frozen=True)
 class OutcomeFields:
     situation: Situation
@@ -143,9 +155,18 @@ def check_fields(fields: OutcomeFields) -> dict[str | None, str]:
 
 
 def record_follow_up(
-    enrolment: Enrolment, months: int, fields: OutcomeFields, by: User, today: date
+    enrolment: Enrolment,
+    months: int,
+    by: User,
+    today: date,
+    *,
+    fields: OutcomeFields,
+    seen_version: int | None,
 ) -> OutcomeFollowUp:
-    """Record (or correct) one follow-up; flushes, the caller commits."""
+    """Record (or correct) one follow-up, as it was at ``seen_version`` (0: none recorded);
+    flushes, the caller commits."""
+    follow_up = follow_ups_of(enrolment.id).get(months)
+    check_version(follow_up.version if follow_up else 0, seen_version)
     if enrolment.status not in ENDED or enrolment.end_date is None:
         raise OutcomeError({None: _("Bare deltakere som har avsluttet kurset, følges opp.")})
     if months not in FOLLOW_UP_MONTHS:
@@ -158,7 +179,6 @@ def record_follow_up(
     errors = check_fields(fields)
     if errors:
         raise OutcomeError(errors)
-    follow_up = follow_ups_of(enrolment.id).get(months)
     if follow_up is None:
         follow_up = OutcomeFollowUp(enrolment_id=enrolment.id, months=months)
         db.session.add(follow_up)

@@ -8,14 +8,13 @@ from flask_login import current_user
 
 from mbtrain.accounts.models import Role
 from mbtrain.assessments.models import AssessmentResult
-from mbtrain.audit import own_data
 from mbtrain.audit.models import AccessAction
-from mbtrain.audit.services import record_access
+from mbtrain.audit.services import log_view
 from mbtrain.certificates.models import CertificateKind
 from mbtrain.curriculum.loader import AttendanceStatus
 from mbtrain.enrolments.models import EnrolmentStatus, StatusReason
-from mbtrain.extensions import db
 from mbtrain.i18n import norwegian_date, norwegian_datetime
+from mbtrain.own_data.services import collect
 from mbtrain.placements.models import (
     MeetingKind,
     PlacementStatus,
@@ -25,6 +24,10 @@ from mbtrain.placements.models import (
 )
 
 bp = Blueprint("own_data", __name__)
+DOWNLOAD = {
+    "Content-Disposition": 'attachment; filename="mine-data.json"',
+    "Cache-Control": "no-store",
+}
 
 # The page shows stored codes by their Norwegian names, one table per kind of code.
 LABELS = {
@@ -43,39 +46,29 @@ LABELS = {
 }
 
 
-def _log(action: AccessAction, object_type: str, data: dict) -> None:
-    person = data["person"]
-    record_access(
-        action,
-        object_type=object_type,
-        object_id=person["id"] if person else None,
-        purpose="INNSYN",
-        subject_user_id=current_user.id,
-        subject_person_id=person["id"] if person else None,
-    )
-
-
 @bp.get("/meg/mine-data")
 def my_data():
-    data = own_data.collect(current_user)
-    _log(AccessAction.VIEW, "own_data", data)
-    db.session.commit()
+    data = collect(current_user)
+    log_view("own_data", "INNSYN", **_about(data))
     return render_template("audit/my_data.html", data=data, label=label, day=day, moment=moment)
 
 
 @bp.get("/meg/mine-data.json")
 def my_data_json():
-    data = own_data.collect(current_user)
-    _log(AccessAction.EXPORT, "own_data_export", data)
-    db.session.commit()
-    return Response(
-        json.dumps(data, ensure_ascii=False, indent=2),
-        mimetype="application/json",
-        headers={
-            "Content-Disposition": 'attachment; filename="mine-data.json"',
-            "Cache-Control": "no-store",
-        },
-    )
+    data = collect(current_user)
+    log_view("own_data_export", "INNSYN", action=AccessAction.EXPORT, **_about(data))
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers=DOWNLOAD)
+
+
+def _about(data: dict) -> dict:
+    """The log row's object and subject: the trainee, as an account and as a person."""
+    person_id = data["person"]["id"] if data["person"] else None
+    return {
+        "object_id": person_id,
+        "subject_user_id": current_user.id,
+        "subject_person_id": person_id,
+    }
 
 
 def label(kind: str, code: str | None) -> str:

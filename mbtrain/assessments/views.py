@@ -14,7 +14,7 @@ from mbtrain.cohorts.access import load_cohort
 from mbtrain.cohorts.models import Cohort
 from mbtrain.curriculum.loader import Module
 from mbtrain.enrolments.models import Enrolment
-from mbtrain.enrolments.views import load_enrolment
+from mbtrain.enrolments.access import load_enrolment
 from mbtrain.errors import StaleEdit
 from mbtrain.extensions import db
 from mbtrain.i18n import today

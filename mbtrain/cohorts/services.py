@@ -21,13 +21,7 @@ log = logging.getLogger(__name__)
 
 
 class CohortError(Refused):
-    """Broken cohort rules: field name (or None for the whole form) → message.
-
-    The cohort's forms are shown again with the messages as an ordinary page (200), as they
-    always have been; only the closed period's form answers 400 (it has no page of its own).
-    """
-
-    status = 200
+    """Broken cohort rules: field name (or None for the whole form) → message."""
 
     def __init__(self, errors: dict[str | None, str]) -> None:
         super().__init__(errors=errors)

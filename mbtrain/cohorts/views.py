@@ -16,7 +16,7 @@ from mbtrain.cohorts.models import Cohort
 from mbtrain.errors import StaleEdit
 from mbtrain.i18n import today
 from mbtrain.idempotency import Repeat, once, remember_submission
-from mbtrain.web import attempt, submitted
+from mbtrain.web import attempt, refuse, submitted
 
 bp = Blueprint("cohorts", __name__, url_prefix="/kurs")
 
@@ -26,10 +26,13 @@ def _overview(cohort: Cohort):
 
 
 def _form_page(template: str, form, cohort: Cohort | None):
-    """The form again; after a stale save, on the version now saved (which the page shows)."""
+    """The form again. A stale save answers 409, on the version now saved (the page shows
+    it); any other refusal is shown as an ordinary page (200), as it always has been."""
     conflict = isinstance(getattr(form, "refused", None), StaleEdit)
     if conflict:
         form.version.data = cohort.version
+    else:
+        refuse(200)
     return render_template(template, form=form, cohort=cohort, conflict=conflict)
 
 

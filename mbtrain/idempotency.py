@@ -8,7 +8,9 @@ creates anything. A submission that fails rolls its claim back with everything e
 """
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import String
 from sqlalchemy.exc import IntegrityError
@@ -64,3 +66,18 @@ def remember_submission(key: str | None, user_id: int | None, result_url: str) -
         db.session.add(submission)
     submission.user_id, submission.result_url = user_id, result_url
     db.session.flush()
+
+
+class Repeat(NamedTuple):
+    """A form sent again: where its first submission led."""
+
+    url: str
+
+
+def once(key: str | None, call: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    """``call(*args, **kwargs)`` the first time a form with this key is sent; a ``Repeat`` when
+    it was sent before. Run inside ``web.attempt``, so that a refused call undoes its claim on
+    the key with everything else and the form, corrected, can be sent again."""
+    if earlier := earlier_result(key):
+        return Repeat(earlier)
+    return call(*args, **kwargs)

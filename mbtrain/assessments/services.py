@@ -9,17 +9,20 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import BadRequest
 
 from mbtrain.accounts.models import User
 from mbtrain.assessments.models import AssessmentResult, ModuleAssessment, ProjectAssignment
+from mbtrain.cohorts.models import Cohort
 from mbtrain.concurrency import check_version
 from mbtrain.curriculum.loader import Module
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
 from mbtrain.errors import Refused, StaleEdit
 from mbtrain.extensions import db
+from mbtrain.people.models import Person
 
 log = logging.getLogger(__name__)
 
@@ -82,12 +85,11 @@ def record_assessment(
     version: int | None,
     by: User,
     today: date,
-    course_start: date,
 ) -> ModuleAssessment | None:
     """Record a result; None when it is what is already stored. ``version`` is the version
     the form was opened on (0 for none yet): another save in between raises StaleEdit."""
     assessment = find_assessment(enrolment.id, module.code)
-    entry = complete_entry(entry, course_start, today)
+    entry = complete_entry(entry, enrolment.cohort.start_date, today)
     if entry == entry_of(assessment):
         return None
     check_version(assessment.version if assessment else 0, version)
@@ -109,6 +111,12 @@ def record_assessment(
     return assessment
 
 
+def find_project(enrolment: Enrolment) -> ProjectAssignment | None:
+    return db.session.scalar(
+        select(ProjectAssignment).where(ProjectAssignment.enrolment_id == enrolment.id)
+    )
+
+
 def save_project(
     enrolment: Enrolment,
     *,
@@ -118,11 +126,9 @@ def save_project(
     version: int | None,
     by: User,
     today: date,
-    course_start: date,
 ) -> ProjectAssignment:
-    project = db.session.scalar(
-        select(ProjectAssignment).where(ProjectAssignment.enrolment_id == enrolment.id)
-    )
+    project = find_project(enrolment)
+    course_start = enrolment.cohort.start_date
     check_version(project.version if project else 0, version)
     title = (title or "").strip()
     if not title:
@@ -163,60 +169,119 @@ class SheetRow:
     version: int | None
 
 
-class SheetInvalid(Exception):
-    """Rows that cannot be recorded: by row number, (field, message)."""
+class SheetInvalid(AssessmentError):
+    """Rows that cannot be recorded: by row number, (field, message). Nothing was saved."""
 
     def __init__(self, errors: dict[int, tuple[str | None, str]]) -> None:
         super().__init__(_("Noen rader har feil. Ingenting er lagret."))
-        self.errors = errors
+        self.rows = errors
+
+    def place(self, form) -> None:
+        """Above the sheet, and each row's message on its field (the comment, if none)."""
+        form.form_errors.append(self.message)
+        for number, (field_name, message) in self.rows.items():
+            field = form.rows[number].form[field_name or "comment"]
+            field.errors = [*field.errors, message]
 
 
 class SheetConflict(StaleEdit):
-    """Rows someone else saved after the sheet was opened; nothing was saved."""
+    """Rows someone else saved after the sheet was opened; nothing was saved. ``versions``:
+    what each of those rows is saved as now (enrolment id → version, 0 for none yet)."""
 
-    def __init__(self, enrolment_ids: list[int]) -> None:
+    def __init__(self, versions: dict[int, int]) -> None:
         super().__init__()
-        self.enrolment_ids = enrolment_ids
+        self.versions = versions
+
+    @property
+    def enrolment_ids(self) -> list[int]:
+        return list(self.versions)
+
+    def place(self, form) -> None:
+        """Above the sheet; the changed rows are on the versions now saved, so that the sheet,
+        checked, can be saved again as shown."""
+        super().place(form)
+        for entry in form.rows:
+            enrolment_id = as_int(entry.form.enrolment_id.data)
+            if enrolment_id in self.versions:
+                entry.form.version.data = self.versions[enrolment_id]
+
+
+def sheet_trainees(cohort: Cohort, module: Module) -> list[Row]:
+    """The cohort's trainees with what is stored for this module, as plain rows."""
+    return db.session.execute(
+        select(
+            Enrolment.id.label("enrolment_id"),
+            Enrolment.person_id,
+            Person.user_id,
+            Person.name,
+            Enrolment.status,
+            ModuleAssessment.result,
+            ModuleAssessment.assessed_on,
+            ModuleAssessment.comment,
+            ModuleAssessment.version,
+            User.name.label("assessor"),
+        )
+        .join(Person, Person.id == Enrolment.person_id)
+        .outerjoin(
+            ModuleAssessment,
+            (ModuleAssessment.enrolment_id == Enrolment.id)
+            & (ModuleAssessment.module_code == module.code),
+        )
+        .outerjoin(User, User.id == ModuleAssessment.assessor_id)
+        .where(Enrolment.cohort_id == cohort.id, Enrolment.status.in_(ASSESSED))
+        .order_by(Person.name, Enrolment.id)
+    ).all()
 
 
 def record_sheet(
-    module: Module,
-    rows: list[SheetRow],
-    *,
-    by: User,
-    today: date,
-    course_start: date,
-) -> list[int]:
+    cohort: Cohort, module: Module, rows: list[SheetRow], *, by: User, today: date
+) -> list[Row]:
     """Record a module's results for a whole cohort at once: all rows or none. Only rows
-    that differ from what is stored are written; returns their enrolment ids."""
-    stored = {
-        a.enrolment_id: a
-        for a in db.session.scalars(
-            select(ModuleAssessment).where(
-                ModuleAssessment.module_code == module.code,
-                ModuleAssessment.enrolment_id.in_([row.enrolment_id for row in rows]),
-            )
-        )
-    }
+    that differ from what is stored are written; returns those trainees (as in
+    ``sheet_trainees``). Each row must be one of the cohort's trainees, each once: no sheet
+    the app shows sends anything else, so anything else is a bad request."""
+    trainees = {row.enrolment_id: row for row in sheet_trainees(cohort, module)}
+    ids = [row.enrolment_id for row in rows]
+    if len(set(ids)) != len(ids) or not set(ids) <= trainees.keys():
+        raise BadRequest("a sheet row for someone not on this sheet, or for someone twice")
     errors: dict[int, tuple[str | None, str]] = {}
-    conflicts: list[int] = []
+    conflicts: dict[int, int] = {}
     changes: list[tuple[int, Entry]] = []
     for number, row in enumerate(rows):
         try:
-            entry = complete_entry(row.entry, course_start, today)
+            entry = complete_entry(row.entry, cohort.start_date, today)
         except AssessmentError as error:
             errors[number] = (error.field, str(error))
             continue
-        assessment = stored.get(row.enrolment_id)
-        if entry == entry_of(assessment):
+        stored = trainees[row.enrolment_id]
+        if entry == Entry(
+            stored.result or AssessmentResult.IKKE_VURDERT,
+            stored.assessed_on,
+            stored.comment or "",
+        ):
             continue
-        if (assessment.version if assessment else 0) != row.version:
-            conflicts.append(row.enrolment_id)
+        if (stored.version or 0) != row.version:
+            conflicts[row.enrolment_id] = stored.version or 0
         changes.append((row.enrolment_id, entry))
     if errors:
         raise SheetInvalid(errors)
     if conflicts:
         raise SheetConflict(conflicts)
+    _write_sheet(module, changes, by)
+    log.info("module %s: %d results recorded by %s", module.code, len(changes), by.id)
+    return [trainees[enrolment_id] for enrolment_id, _entry in changes]
+
+
+def _write_sheet(module: Module, changes: list[tuple[int, Entry]], by: User) -> None:
+    stored = {
+        a.enrolment_id: a
+        for a in db.session.scalars(
+            select(ModuleAssessment).where(
+                ModuleAssessment.module_code == module.code,
+                ModuleAssessment.enrolment_id.in_([enrolment_id for enrolment_id, _ in changes]),
+            )
+        )
+    }
     for enrolment_id, entry in changes:
         assessment = stored.get(enrolment_id)
         if assessment is None:
@@ -227,5 +292,8 @@ def record_sheet(
         assessment.comment = entry.comment
         assessment.assessor_id = by.id
     _flush()
-    log.info("module %s: %d results recorded by %s", module.code, len(changes), by.id)
-    return [enrolment_id for enrolment_id, _entry in changes]
+
+
+def as_int(value) -> int | None:
+    """A number sent in a hidden field, or None for anything that is not one."""
+    return int(value) if str(value or "").isdigit() else None

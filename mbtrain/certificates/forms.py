@@ -1,11 +1,14 @@
 """Forms of the certificates area: verify by code or by file, issue, re-issue, revoke."""
 
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from mbtrain.certificates import codes
 from mbtrain.forms import REQUIRED, choices
 from mbtrain.idempotency import SubmissionKeyField
 
@@ -25,6 +28,15 @@ class VerifyCodeForm(FlaskForm):
         render_kw={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"},
     )
 
+    def validate_kode(self, field):
+        """A code as typed becomes the code as printed; a typo says what is wrong with it."""
+        if field.errors:
+            return
+        try:
+            field.data = codes.normalise(field.data)
+        except codes.CodeError as error:
+            raise ValidationError(str(error)) from error
+
 
 class UploadForm(FlaskForm):
     document = FileField(
@@ -37,6 +49,12 @@ class UploadForm(FlaskForm):
 
 class IssueAllForm(FlaskForm):
     submission_key = SubmissionKeyField()
+
+
+def new_submission_key() -> str:
+    """A key for each of the page's issue-one forms (SubmissionKeyField's, for a form drawn
+    by hand in the template)."""
+    return secrets.token_urlsafe(24)
 
 
 class IssueOneForm(FlaskForm):

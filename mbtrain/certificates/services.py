@@ -6,6 +6,7 @@ the old one superseded by it; a revocation is a status with a date and a reason,
 deletion, so a verifier always learns what became of a code.
 """
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -220,9 +221,9 @@ def signing_paths() -> tuple[Path, Path]:
 def revoke(certificate: Certificate, by: User, reason: str) -> None:
     reason = reason.strip()
     if certificate.revoked_at is not None:
-        raise CertificateError("Kursbeviset er allerede tilbakekalt.")
+        raise CertificateError("Kursbeviset er allerede tilbakekalt.", field="reason")
     if not reason:
-        raise CertificateError("Skriv hvorfor kursbeviset tilbakekalles.")
+        raise CertificateError("Skriv hvorfor kursbeviset tilbakekalles.", field="reason")
     certificate.revoked_at = utcnow()
     certificate.revoked_by_id = by.id
     certificate.revoked_reason = reason[:MAX_REASON]
@@ -256,3 +257,25 @@ def check_upload(certificate: Certificate, data: bytes) -> UploadCheck:
 
 def check_stored(certificate: Certificate) -> signing.SignatureCheck:
     return signing.check_signature(certificate.pdf, signing_paths()[1])
+
+
+def certified(certificate: Certificate) -> dict:
+    """The facts as they were certified (the snapshot's ``certificate`` part)."""
+    return json.loads(certificate.snapshot_json)["certificate"]
+
+
+def public_record(certificate: Certificate) -> dict:
+    """What anyone who has the code may know of the certificate, for machines (JSON)."""
+    return {
+        "code": certificate.code,
+        "number": certificate.number,
+        "status": certificate.status.value,
+        "status_text": certificate.status.label,
+        "revoked_at": certificate.revoked_at.isoformat() if certificate.revoked_at else None,
+        "revoked_reason": certificate.revoked_reason,
+        "superseded_by": certificate.superseded_by.number if certificate.superseded_by else None,
+        "pdf_sha256": certificate.pdf_sha256,
+        "snapshot_sha256": certificate.snapshot_sha256,
+        "signature_intact": check_stored(certificate).ok,
+        "credential": json.loads(certificate.snapshot_json),
+    }

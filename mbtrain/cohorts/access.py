@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from mbtrain.cohorts.models import Cohort
+from mbtrain.cohorts.models import ClosedPeriod, Cohort
 from mbtrain.extensions import db
 from mbtrain.policy import may_manage_county, visible_cohorts
 
@@ -37,3 +37,12 @@ def load_cohort(
     if cohort is None or (manage and not may_manage_county(current_user, cohort.county_id)):
         abort(404)
     return cohort
+
+
+def load_closed_period(cohort_id: int, period_id: int) -> tuple[Cohort, ClosedPeriod]:
+    """A closed period of a cohort this user manages; otherwise 404."""
+    cohort = load_cohort(cohort_id, manage=True)
+    period = next((p for p in cohort.closed_periods if p.id == period_id), None)
+    if period is None:
+        abort(404)
+    return cohort, period

@@ -1,7 +1,8 @@
-from datetime import time
+from datetime import date, time
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import (
     BooleanField,
     DateField,
@@ -22,9 +23,16 @@ from wtforms.validators import (
 )
 from wtforms.widgets import TextInput
 
-from mbtrain.cohorts.models import CancelReason, CohortStatus
+from mbtrain.accounts.models import Role, User
+from mbtrain.cohorts.models import CancelReason, Cohort, CohortStatus
+from mbtrain.cohorts.services import CohortFields
+from mbtrain.curriculum.models import CurriculumVersion
+from mbtrain.extensions import db
 from mbtrain.forms import REQUIRED, HoursField, MultiCheckboxField, VersionField, choices
 from mbtrain.idempotency import SubmissionKeyField
+from mbtrain.organisations.models import County, Organisation, OrganisationType
+from mbtrain.policy import may_manage_county
+from mbtrain.schedule.rules import parse_weekdays
 
 DATE = _l("Skriv datoen som dd.mm.åååå, for eksempel 15.08.2027.")
 TIME = _l("Skriv klokkeslettet som tt:mm, for eksempel 09:00.")
@@ -138,6 +146,51 @@ class CohortForm(FlaskForm):
         if not field.data:
             raise ValidationError(_l("Velg minst én undervisningsdag."))
 
+    def offer_choices(self, user: User):
+        """The counties this user manages, and every curriculum, provider and instructor."""
+        self.county.choices = county_choices(user)
+        versions = db.session.scalars(
+            select(CurriculumVersion).order_by(CurriculumVersion.code, CurriculumVersion.version)
+        )
+        self.curriculum_version.choices = choices(
+            (v.id, f"{v.title} ({v.version})") for v in versions
+        )
+        providers = db.session.scalars(
+            select(Organisation)
+            .where(Organisation.type == OrganisationType.TILTAKSARRANGOR)
+            .order_by(Organisation.name)
+        )
+        self.provider.choices = choices((o.id, o.name) for o in providers)
+        instructors = db.session.scalars(
+            select(User).where(User.role == Role.INSTRUCTOR, User.active).order_by(User.name)
+        )
+        self.instructors.choices = choices((u.id, u.name) for u in instructors)
+        return self
+
+    def fields(self) -> CohortFields:
+        """What was typed, with the chosen records (the choices were checked on validation)."""
+        return CohortFields(
+            name=self.name.data,
+            county=db.session.get(County, self.county.data),
+            curriculum_version=db.session.get(CurriculumVersion, self.curriculum_version.data),
+            provider=db.session.get(Organisation, self.provider.data),
+            start_date=self.start_date.data,
+            end_date=self.end_date.data,
+            places=self.places.data,
+            part_time_percent=self.part_time_percent.data,
+            meeting_place=self.meeting_place.data or "",
+            open_for_applications=self.open_for_applications.data,
+            contact_persons=self.contact_persons.data or "",
+            instructors=list(
+                db.session.scalars(select(User).where(User.id.in_(self.instructors.data or [])))
+            ),
+            teaching_weekdays=",".join(
+                str(day) for day in sorted(set(self.teaching_weekdays.data))
+            ),
+            hours_per_day=self.hours_per_day.data,
+            day_starts_at=self.day_starts_at.data,
+        )
+
 
 class CreateCohortForm(CohortForm):
     submission_key = SubmissionKeyField()
@@ -145,6 +198,18 @@ class CreateCohortForm(CohortForm):
 
 class EditCohortForm(CohortForm):
     version = VersionField()
+
+    @classmethod
+    def of(cls, cohort: Cohort, user: User) -> "EditCohortForm":
+        """The form on the cohort as saved, or as sent."""
+        form = cls(obj=cohort).offer_choices(user)
+        if not form.is_submitted():
+            form.county.data = cohort.county_id
+            form.curriculum_version.data = cohort.curriculum_version_id
+            form.provider.data = cohort.provider_id
+            form.instructors.data = [u.id for u in cohort.instructors]
+            form.teaching_weekdays.data = sorted(parse_weekdays(cohort.teaching_weekdays))
+        return form
 
 
 class ClosedPeriodForm(FlaskForm):
@@ -156,6 +221,9 @@ class ClosedPeriodForm(FlaskForm):
         description=_l("For eksempel juleferie eller påskeferie."),
     )
 
+    def period(self) -> tuple[date, date]:
+        return self.start_date.data, self.end_date.data
+
 
 class CancelCohortForm(FlaskForm):
     reason = SelectField(_l("Årsak"), choices=CancelReason.choices())
@@ -166,10 +234,25 @@ class CancelCohortForm(FlaskForm):
     )
     version = VersionField()
 
+    def cancellation(self) -> tuple[int | None, CancelReason, str | None]:
+        """The version confirmed, the reason and its text."""
+        return self.version.data, CancelReason(self.reason.data), self.text.data
+
 
 class CohortFilterForm(FlaskForm):
     class Meta:
         csrf = False
+
+    def offer_counties(self, user: User) -> "CohortFilterForm":
+        self.county.choices = choices([(0, _l("Alle"))]) + county_choices(user)
+        return self
+
+    def filters(self) -> dict:
+        """The chosen county, status and year, where valid; nothing chosen shows every cohort."""
+        if not self.validate():
+            return {}
+        status = CohortStatus(self.status.data) if self.status.data else None
+        return {"county_id": self.county.data or None, "status": status, "year": self.year.data}
 
     county = SelectField(_l("Fylke"), coerce=int, validators=[Optional()])
     status = SelectField(
@@ -181,3 +264,8 @@ class CohortFilterForm(FlaskForm):
         _l("År"),
         validators=[Optional(), NumberRange(2000, 2100, _l("Velg et år mellom 2000 og 2100."))],
     )
+
+
+def county_choices(user: User) -> list:
+    counties = db.session.scalars(select(County).order_by(County.name))
+    return choices((c.id, c.name) for c in counties if may_manage_county(user, c.id))

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from mbtrain.accounts.models import Role, User
 from mbtrain.cohorts.models import CancelReason, ClosedPeriod, Cohort, CohortStatus
 from mbtrain.cohorts.rules import overlaps, period_errors
+from mbtrain.concurrency import check_version
 from mbtrain.curriculum.models import CurriculumVersion
 from mbtrain.database import utcnow
 from mbtrain.enrolments.services import end_enrolments_of_cancelled_cohort, places_taken
@@ -43,6 +44,16 @@ class CohortFields:
     teaching_weekdays: str = "1,2"
     hours_per_day: float = 5.0
     day_starts_at: time = time(9)
+
+
+def create_cohort(fields: CohortFields) -> Cohort:
+    return save_cohort(None, fields)
+
+
+def change_cohort(cohort: Cohort, fields: CohortFields, version: int | None) -> Cohort:
+    """Save the form opened on ``version`` of the cohort; a newer save in between: StaleEdit."""
+    check_version(cohort.version, version)
+    return save_cohort(cohort, fields)
 
 
 def save_cohort(cohort: Cohort | None, fields: CohortFields) -> Cohort:
@@ -114,12 +125,22 @@ def add_closed_period(cohort: Cohort, start: date, end: date, description: str) 
     return period
 
 
-def remove_closed_period(cohort: Cohort, period_id: int) -> None:
-    period = next((p for p in cohort.closed_periods if p.id == period_id), None)
-    if period is None:
-        raise CohortError({None: _("Fant ikke den stengte perioden.")})
+def remove_closed_period(cohort: Cohort, period: ClosedPeriod) -> None:
     cohort.closed_periods.remove(period)
     db.session.flush()
+
+
+def confirm_cancellation(
+    cohort: Cohort,
+    version: int | None,
+    reason: CancelReason,
+    text: str | None,
+    by: User,
+    today: date,
+) -> CohortStatus:
+    """``cancel_cohort`` as confirmed on ``version`` of the cohort (StaleEdit if it is older)."""
+    check_version(cohort.version, version)
+    return cancel_cohort(cohort, reason, text, by, today)
 
 
 def cancel_cohort(

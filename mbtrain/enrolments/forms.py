@@ -4,8 +4,9 @@ from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaFi
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from mbtrain.cohorts.forms import NorwegianDateField
-from mbtrain.enrolments.models import StatusReason
-from mbtrain.enrolments.services import REJECT_REASONS
+from mbtrain.enrolments.models import Enrolment, EnrolmentStatus, StatusReason
+from mbtrain.enrolments.services import REJECT_REASONS, Decision
+from mbtrain.enrolments.transitions import targets_by_hand
 from mbtrain.forms import REQUIRED, VersionField, choices
 from mbtrain.idempotency import SubmissionKeyField
 
@@ -32,6 +33,16 @@ class ApplicationForm(FlaskForm):
     )
     submission_key = SubmissionKeyField()
 
+    def applicant(self) -> dict:
+        return {
+            "name": self.name.data,
+            "date_of_birth": self.date_of_birth.data,
+            "email": self.email.data,
+            "phone": self.phone.data or "",
+            "applied_on": self.applied_on.data,
+            "nav_contact": self.nav_contact.data or "",
+        }
+
 
 class AssessmentForm(FlaskForm):
     meets = RadioField(
@@ -49,6 +60,14 @@ class AssessmentForm(FlaskForm):
         ),
     )
     version = VersionField()
+
+    @classmethod
+    def of(cls, enrolment: Enrolment) -> "AssessmentForm":
+        meets = {True: "yes", False: "no"}.get(enrolment.meets_requirements)
+        return cls(version=enrolment.version, meets=meets, reasoning=enrolment.assessment)
+
+    def assessment(self) -> dict:
+        return {"meets": self.meets.data == "yes", "reasoning": self.reasoning.data}
 
 
 class DecisionForm(FlaskForm):
@@ -76,6 +95,13 @@ class DecisionForm(FlaskForm):
     )
     version = VersionField()
 
+    def decision_taken(self) -> dict:
+        return {
+            "decision": Decision(self.decision.data),
+            "reason": _reason(self.reason.data),
+            "reason_text": self.reason_text.data,
+        }
+
 
 class StatusChangeForm(FlaskForm):
     status = SelectField(_l("Ny status"), validators=[InputRequired(REQUIRED)])
@@ -88,3 +114,19 @@ class StatusChangeForm(FlaskForm):
         description=_l("Bare når årsaken er «Annet»."),
     )
     version = VersionField()
+
+    def offer_targets(self, current: EnrolmentStatus) -> "StatusChangeForm":
+        """The statuses a coordinator may set by hand from ``current``."""
+        self.status.choices = choices((s.value, s.label) for s in targets_by_hand(current))
+        return self
+
+    def change(self) -> dict:
+        return {
+            "target": EnrolmentStatus(self.status.data),
+            "reason": _reason(self.reason.data),
+            "reason_text": self.reason_text.data,
+        }
+
+
+def _reason(value: str | None) -> StatusReason | None:
+    return StatusReason(value) if value else None

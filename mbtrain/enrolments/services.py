@@ -6,6 +6,7 @@ current history row and opens the next. Services flush, never commit.
 
 import logging
 from datetime import date, datetime
+from enum import StrEnum
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -34,6 +35,14 @@ REJECT_REASONS = (StatusReason.KURS_FULLT, StatusReason.KRAV_IKKE_OPPFYLT, Statu
 
 class EnrolmentError(Refused):
     """A broken intake or enrolment rule; the message is for the user, field names the input."""
+
+
+class Decision(StrEnum):
+    """What the intake decides about an application."""
+
+    GRANT = "grant"
+    WAITLIST = "waitlist"
+    REJECT = "reject"
 
 
 def places_taken(cohort: Cohort) -> int:
@@ -101,10 +110,12 @@ def change_status(
     reason: StatusReason | None = None,
     reason_text: str | None = None,
     at: datetime | None = None,
+    by_hand: bool = False,
 ) -> StatusPeriod:
-    """The one way a status changes: checked, and recorded as a new history row."""
+    """The one way a status changes: checked, and recorded as a new history row. ``by_hand``:
+    a coordinator's change on the trainee's page, to one of ``transitions.BY_HAND``."""
     try:
-        check_transition(enrolment.status, target, reason, reason_text)
+        check_transition(enrolment.status, target, reason, reason_text, by_hand=by_hand)
     except TransitionError as error:
         raise EnrolmentError(str(error), field=error.field) from error
     at = at or utcnow()
@@ -128,6 +139,23 @@ def change_status(
     db.session.flush()
     log.info("enrolment %s: %s", enrolment.id, target.value)
     return period
+
+
+def decide(
+    enrolment: Enrolment,
+    decision: Decision,
+    *,
+    reason: StatusReason | None,
+    reason_text: str | None,
+    by: User,
+    today: date,
+) -> StatusPeriod:
+    """The intake's decision: a place, the waiting list, or a rejection with its reason."""
+    if decision is Decision.GRANT:
+        return grant_place(enrolment, by=by, today=today)
+    if decision is Decision.WAITLIST:
+        return put_on_waiting_list(enrolment, by=by)
+    return reject_application(enrolment, reason=reason, reason_text=reason_text, by=by)
 
 
 def record_assessment(enrolment: Enrolment, *, meets: bool, reasoning: str, by: User) -> None:
@@ -188,8 +216,10 @@ def put_on_waiting_list(enrolment: Enrolment, *, by: User) -> StatusPeriod:
 
 
 def reject_application(
-    enrolment: Enrolment, *, reason: StatusReason, reason_text: str | None, by: User
+    enrolment: Enrolment, *, reason: StatusReason | None, reason_text: str | None, by: User
 ) -> StatusPeriod:
+    if reason is None:
+        raise EnrolmentError(_("Velg en årsak til avslaget."), field="reason")
     if reason not in REJECT_REASONS:
         raise EnrolmentError(_("Velg en gyldig årsak til avslaget."), field="reason")
     return change_status(enrolment, S.IKKE_AKTUELL, reason=reason, reason_text=reason_text, by=by)

@@ -32,6 +32,9 @@ HOLDS_PLACE = frozenset({S.VENTER_PA_OPPSTART, S.DELTAR})
 # Still in the intake queue.
 APPLYING = frozenset({S.SOKT_INN, S.VURDERES})
 ENDED = frozenset({S.FULLFORT, S.AVBRUTT, S.IKKE_AKTUELL, S.FEILREGISTRERT})
+# What a coordinator may set by hand on the trainee's page, in this order; the intake
+# decisions (a place, the waiting list, a rejection) have their own form.
+BY_HAND = (S.DELTAR, S.AVBRUTT, S.FULLFORT, S.IKKE_AKTUELL, S.FEILREGISTRERT)
 MAX_REASON_TEXT = 500
 
 
@@ -47,8 +50,15 @@ def allowed_targets(current: S) -> frozenset[S]:
     return ALLOWED[current]
 
 
-def check_transition(current: S, target: S, reason: R | None, reason_text: str | None) -> None:
-    if target not in ALLOWED[current]:
+def targets_by_hand(current: S) -> list[S]:
+    """The statuses a coordinator may change ``current`` to on the trainee's page."""
+    return [target for target in BY_HAND if target in ALLOWED[current]]
+
+
+def check_transition(
+    current: S, target: S, reason: R | None, reason_text: str | None, *, by_hand: bool = False
+) -> None:
+    if target not in (targets_by_hand(current) if by_hand else ALLOWED[current]):
         raise TransitionError(
             _(
                 "Status kan ikke endres fra «%(current)s» til «%(target)s».",

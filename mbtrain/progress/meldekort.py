@@ -25,7 +25,7 @@ from mbtrain.curriculum.loader import AttendanceStatus
 from mbtrain.extensions import db
 from mbtrain.placements.models import HoursEntry, Placement, PlacementStatus
 from mbtrain.progress.completion import PlacementFacts, week_starts
-from mbtrain.progress.facts import COUNTED_PLACEMENTS, Trainee
+from mbtrain.progress.facts import COUNTED_PLACEMENTS, Trainee, roster
 from mbtrain.schedule.models import CourseSession, SessionStatus
 
 ANCHOR = date(2020, 3, 16)
@@ -70,6 +70,16 @@ def default_period(course_start: date, course_end: date, today: date) -> Period:
     return min(max(last_ended, period_of(course_start)), period_of(course_end))
 
 
+def asked_period(text: str | None, periods: Sequence[Period], default: Period) -> Period:
+    """The period asked for by its first day (ISO, as the page's links write it), if it is
+    one of ``periods``; otherwise ``default``."""
+    try:
+        asked = Period(date.fromisoformat(text or ""))
+    except ValueError:
+        return default
+    return asked if asked in periods else default
+
+
 # The summary ---------------------------------------------------------------------------
 
 
@@ -87,6 +97,18 @@ class Summary:
     absences: list[tuple[date, AttendanceStatus]] = field(default_factory=list)
     practice_planned: float = 0.0
     practice_confirmed: float = 0.0
+
+
+def period_summaries(cohort_id: int, period: Period) -> list[Summary]:
+    """The summaries of everyone in the cohort whose course time overlaps the period."""
+    trainees = [
+        t
+        for t in roster(cohort_id)
+        if t.start_date is not None
+        and t.start_date <= period.end
+        and (t.end_date is None or t.end_date >= period.start)
+    ]
+    return summaries(cohort_id, trainees, period)
 
 
 def summaries(cohort_id: int, trainees: Sequence[Trainee], period: Period) -> list[Summary]:

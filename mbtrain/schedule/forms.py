@@ -4,8 +4,10 @@ from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from mbtrain.cohorts.forms import NorwegianDateField, NorwegianTimeField
+from mbtrain.cohorts.models import Cohort
 from mbtrain.forms import REQUIRED, HoursField, VersionField
 from mbtrain.idempotency import SubmissionKeyField
+from mbtrain.schedule.sessions import SessionFields
 
 
 class GenerateForm(FlaskForm):
@@ -35,9 +37,28 @@ class SessionForm(FlaskForm):
         ),
     )
 
+    def fields(self) -> SessionFields:
+        return SessionFields(
+            module_code=self.module_code.data,
+            date=self.date.data,
+            starts_at=self.starts_at.data,
+            hours=self.hours.data,
+            location=self.location.data or "",
+            note=self.note.data or "",
+        )
+
 
 class AddSessionForm(SessionForm):
     submission_key = SubmissionKeyField()
+
+    @classmethod
+    def starting(cls, cohort: Cohort) -> "AddSessionForm":
+        """A new session starts when the cohort's days start and lasts as long, until changed."""
+        form = cls()
+        if not form.is_submitted():
+            form.starts_at.data = cohort.day_starts_at
+            form.hours.data = cohort.hours_per_day
+        return form
 
 
 class EditSessionForm(SessionForm):

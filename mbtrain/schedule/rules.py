@@ -296,6 +296,27 @@ def weeks_of(
     return list(weeks.values())
 
 
+def weeks_shown(
+    calendar: Calendar, items: Iterable[Any], practice: Iterable[Any], first: date | None
+) -> list[Week]:
+    """``weeks_of`` from the week of ``first`` on (None: the whole period); no weeks at all
+    once the period has ended."""
+    start = max(first, calendar.start) if first else None
+    if start and start > calendar.end:
+        return []
+    return weeks_of(calendar, items, practice, first=start)
+
+
+def first_shown(today: date, show_all: bool) -> date | None:
+    """Where a trainee's timetable starts: this week's Monday, or (None) the beginning."""
+    return None if show_all else _monday(today)
+
+
+def week_anchor(day: date) -> str:
+    """The timetable's anchor for the week of ``day``: uke-2027-01-04."""
+    return f"uke-{_monday(day).isoformat()}"
+
+
 def practice_week(period: Any, monday: date) -> int:
     """Which week of a practice period (1, 2, …) the week starting ``monday`` is."""
     return (monday - _monday(period.start_date)).days // 7 + 1

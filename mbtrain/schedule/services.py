@@ -1,44 +1,37 @@
-"""A cohort's timetable: generating it, changing single sessions, and calendar feeds.
+"""A cohort's timetable: its calendar, generating it, and reading it. Single sessions are
+changed in ``schedule.sessions``, calendar feeds made in ``schedule.feeds``.
 
 Services flush, never commit. Generation itself is the pure ``rules.plan_schedule``; here it
 is given the cohort's calendar (Norwegian public holidays from the ``holidays`` package and
 the cohort's closed periods) and its result is written in bulk.
 """
 
-import hashlib
 import logging
-import secrets
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from functools import cache
 from types import MappingProxyType
 
 import holidays
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import Row, delete, func, insert, select, update
+from sqlalchemy import Row, delete, func, insert, select
 
-from mbtrain.accounts.models import User
 from mbtrain.attendance.models import AttendanceRecord
 from mbtrain.cohorts.models import Cohort, CohortStatus
 from mbtrain.curriculum.loader import Curriculum, Module, ModuleKind
 from mbtrain.curriculum.services import curriculum_of
-from mbtrain.database import utcnow
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.enrolments.transitions import HOLDS_PLACE
 from mbtrain.errors import Refused
 from mbtrain.extensions import db
-from mbtrain.i18n import TIMEZONE
 from mbtrain.people.models import Person
 from mbtrain.placements.models import Placement, PlacementOffer, PlacementStatus
-from mbtrain.schedule.ical import FeedEvent
-from mbtrain.schedule.models import CalendarFeed, CourseSession, PracticePeriod, SessionStatus
+from mbtrain.schedule.models import CourseSession, PracticePeriod, SessionStatus
 from mbtrain.schedule.rules import (
     Calendar,
     ClosedDays,
     Schedule,
     ScheduleDoesNotFit,
-    format_hours,
     ordered_modules,
     parse_weekdays,
     plan_schedule,
@@ -48,7 +41,6 @@ log = logging.getLogger(__name__)
 
 # Holidays are looked up this many years past the end, to say how much a plan overruns.
 HOLIDAY_YEARS_AFTER_END = 5
-FEED_TOKEN_BYTES = 32  # 256 bits
 ENDED = (CohortStatus.AVSLUTTET, CohortStatus.AVBRUTT, CohortStatus.AVLYST)
 LIVE_PLACEMENTS = (
     PlacementStatus.PROPOSED,
@@ -64,6 +56,8 @@ class ScheduleError(Refused):
 
 class StalePlan(ScheduleError):
     """The plan changed between the preview the user confirmed and the save."""
+
+    status = 409
 
 
 # The cohort's calendar and curriculum ----------------------------------------------------
@@ -252,112 +246,6 @@ def _check_placements_fit(cohort: Cohort, schedule: Schedule) -> None:
         )
 
 
-# Single sessions -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SessionFields:
-    module_code: str
-    date: date
-    starts_at: time
-    hours: float
-    location: str
-    note: str
-
-
-def add_session(cohort: Cohort, fields: SessionFields) -> CourseSession:
-    _check_session(cohort, fields)
-    session = CourseSession(
-        cohort_id=cohort.id,
-        module_code=fields.module_code,
-        date=fields.date,
-        starts_at=fields.starts_at,
-        hours=fields.hours,
-        location=fields.location.strip(),
-        note=fields.note.strip(),
-    )
-    db.session.add(session)
-    db.session.flush()
-    log.info("session %s added to cohort %s", session.id, cohort.id)
-    return session
-
-
-def change_session(cohort: Cohort, session: CourseSession, fields: SessionFields) -> None:
-    """Move a session to another day or time, or change its hours, place or note."""
-    _check_session(cohort, fields)
-    most = _most_hours_recorded(session)
-    if most is not None and fields.hours < most:
-        raise ScheduleError(
-            _(
-                "Oppmøte er registrert med opptil %(hours)s timer for denne økten. "
-                "Timetallet kan ikke settes lavere.",
-                hours=format_hours(most),
-            ),
-            field="hours",
-        )
-    session.module_code = fields.module_code
-    session.date = fields.date
-    session.starts_at = fields.starts_at
-    session.hours = fields.hours
-    session.location = fields.location.strip()
-    session.note = fields.note.strip()
-    db.session.flush()
-
-
-def cancel_session(session: CourseSession, note: str) -> None:
-    if session.status is SessionStatus.AVLYST:
-        raise ScheduleError(_("Økten er allerede avlyst."))
-    if has_attendance(session):
-        raise ScheduleError(
-            _("Oppmøte er registrert for denne økten, så den kan ikke avlyses."),
-        )
-    session.status = SessionStatus.AVLYST
-    if note.strip():
-        session.note = note.strip()
-    db.session.flush()
-
-
-def restore_session(session: CourseSession) -> None:
-    if session.status is not SessionStatus.AVLYST:
-        raise ScheduleError(_("Økten er ikke avlyst."))
-    session.status = SessionStatus.PLANLAGT
-    db.session.flush()
-
-
-def has_attendance(session: CourseSession) -> bool:
-    return _most_hours_recorded(session) is not None
-
-
-def _most_hours_recorded(session: CourseSession) -> float | None:
-    return db.session.scalar(
-        select(func.max(AttendanceRecord.hours_present)).where(
-            AttendanceRecord.session_id == session.id
-        )
-    )
-
-
-def _check_session(cohort: Cohort, fields: SessionFields) -> None:
-    module = curriculum_for(cohort).module(fields.module_code)
-    if module is None or module.kind is ModuleKind.PRACTICE:
-        raise ScheduleError(_("Velg en teori- eller prosjektmodul fra læreplanen."), "module_code")
-    if not cohort.start_date <= fields.date <= cohort.end_date:
-        raise ScheduleError(
-            _(
-                "Datoen må ligge innenfor kursets periode (%(first)s–%(last)s).",
-                first=cohort.start_date.strftime("%d.%m.%Y"),
-                last=cohort.end_date.strftime("%d.%m.%Y"),
-            ),
-            "date",
-        )
-    reason = calendar_of(cohort).day_off(fields.date)
-    if reason:
-        raise ScheduleError(
-            _("Kurset har ikke undervisning denne dagen (%(reason)s).", reason=reason), "date"
-        )
-    if not 0 < fields.hours <= 12:
-        raise ScheduleError(_("Velg mellom 0,5 og 12 timer."), "hours")
-
-
 # Reading the timetable -------------------------------------------------------------------
 
 
@@ -426,112 +314,3 @@ def own_cohorts(person: Person) -> list[Cohort]:
             .order_by(Cohort.start_date)
         )
     )
-
-
-# Calendar feeds --------------------------------------------------------------------------
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def active_feed(*, cohort: Cohort | None = None, person: Person | None = None):
-    return db.session.scalar(
-        select(CalendarFeed)
-        .where(*_feed_owner(cohort, person), CalendarFeed.revoked_at.is_(None))
-        .order_by(CalendarFeed.id.desc())
-        .limit(1)
-    )
-
-
-def create_feed(
-    *, cohort: Cohort | None = None, person: Person | None = None, by: User
-) -> tuple[CalendarFeed, str]:
-    """A new feed address; the old one stops working. The token is returned only here."""
-    revoke_feeds(cohort=cohort, person=person)
-    token = secrets.token_urlsafe(FEED_TOKEN_BYTES)
-    feed = CalendarFeed(
-        token_hash=hash_token(token),
-        cohort_id=cohort.id if cohort else None,
-        person_id=person.id if person else None,
-        created_by_id=by.id,
-    )
-    db.session.add(feed)
-    db.session.flush()
-    log.info("calendar feed %s made", feed.id)
-    return feed, token
-
-
-def revoke_feeds(*, cohort: Cohort | None = None, person: Person | None = None) -> int:
-    result = db.session.execute(
-        update(CalendarFeed)
-        .where(*_feed_owner(cohort, person), CalendarFeed.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
-    db.session.flush()
-    return result.rowcount
-
-
-def feed_by_token(token: str) -> CalendarFeed | None:
-    """The live feed for this token; None for an unknown or revoked one."""
-    if not 20 <= len(token) <= 100:
-        return None
-    return db.session.scalar(
-        select(CalendarFeed).where(
-            CalendarFeed.token_hash == hash_token(token), CalendarFeed.revoked_at.is_(None)
-        )
-    )
-
-
-def _feed_owner(cohort: Cohort | None, person: Person | None) -> list:
-    if (cohort is None) == (person is None):
-        raise ValueError("a feed belongs to one cohort or one person")
-    if cohort is not None:
-        return [CalendarFeed.cohort_id == cohort.id, CalendarFeed.person_id.is_(None)]
-    return [CalendarFeed.person_id == person.id, CalendarFeed.cohort_id.is_(None)]
-
-
-def feed_cohorts(feed: CalendarFeed) -> list[Cohort]:
-    if feed.cohort_id is not None:
-        return [feed.cohort]
-    return own_cohorts(feed.person)
-
-
-def feed_events(cohorts: list[Cohort], host: str) -> list[FeedEvent]:
-    """What a calendar feed holds: sessions (cancelled ones marked) and practice periods.
-
-    Module and time and place, nothing about any person, and no notes (free text).
-    """
-    by_id = {cohort.id: cohort for cohort in cohorts}
-    titles = {cohort.id: module_titles(cohort) for cohort in cohorts}
-    events = []
-    for row in session_rows(list(by_id)):
-        cohort = by_id[row.cohort_id]
-        title = titles[cohort.id].get(row.module_code, row.module_code)
-        start = datetime.combine(row.date, row.starts_at, TIMEZONE)
-        cancelled = row.status is SessionStatus.AVLYST
-        events.append(
-            FeedEvent(
-                uid=f"okt-{row.id}@{host}",
-                summary=(_("AVLYST: %(title)s", title=title) if cancelled else title),
-                start=start,
-                end=start + timedelta(hours=row.hours),
-                location=row.location or cohort.meeting_place,
-                description=f"{cohort.name}\n{row.module_code} {title}",
-                cancelled=cancelled,
-                sequence=row.version - 1,
-            )
-        )
-    for period in practice_periods(list(by_id)):
-        cohort = by_id[period.cohort_id]
-        title = titles[cohort.id].get(period.module_code, period.module_code)
-        events.append(
-            FeedEvent(
-                uid=f"praksis-{period.id}@{host}",
-                summary=_("Praksisperiode: %(title)s", title=title),
-                start=period.start_date,
-                end=period.end_date + timedelta(days=1),
-                description=cohort.name,
-            )
-        )
-    return events

@@ -41,7 +41,7 @@ from mbtrain.placements.models import (
     PlacementStatus,
     ProposalKind,
 )
-from mbtrain.schedule import services as schedule
+from mbtrain.schedule import feeds as schedule
 from mbtrain.schedule.models import CourseSession, PracticePeriod
 
 # Stored in every free-text field. A page that shows "<script>alert(1)" has not escaped it;

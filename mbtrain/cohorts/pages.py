@@ -1,0 +1,83 @@
+"""What the cohort pages show: the list's rows and the overview's facts, each in a fixed number
+of queries whatever the cohort's size."""
+
+from collections import Counter
+from datetime import date
+
+from sqlalchemy import Row, extract, func, select
+from sqlalchemy.orm import joinedload
+
+from mbtrain.accounts.models import User
+from mbtrain.cohorts.models import Cohort, CohortStatus
+from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
+from mbtrain.enrolments.transitions import APPLYING, HOLDS_PLACE
+from mbtrain.extensions import db
+from mbtrain.people.models import Person
+from mbtrain.placements.followup import open_concerns
+from mbtrain.policy import may_manage_county, visible_cohorts
+from mbtrain.progress.services import cohort_warnings
+from mbtrain.schedule.services import module_titles, next_sessions
+
+NOT_YET_IN = APPLYING | {EnrolmentStatus.VENTELISTE}
+
+
+def cohort_rows(
+    user: User,
+    county_id: int | None = None,
+    status: CohortStatus | None = None,
+    year: int | None = None,
+) -> list[Row]:
+    """(cohort, places taken, applicants) for the cohorts this user may see, newest first."""
+    query = (
+        select(
+            Cohort,
+            _count_where(Enrolment.status.in_(HOLDS_PLACE)),
+            _count_where(Enrolment.status.in_(APPLYING)),
+        )
+        .where(visible_cohorts(user))
+        .options(joinedload(Cohort.county), joinedload(Cohort.provider))
+        .order_by(Cohort.start_date.desc(), Cohort.name)
+    )
+    if county_id:
+        query = query.where(Cohort.county_id == county_id)
+    if status:
+        query = query.where(Cohort.status == status)
+    if year:
+        query = query.where(extract("year", Cohort.start_date) == year)
+    return db.session.execute(query).all()
+
+
+def _count_where(condition):
+    return (
+        select(func.count(Enrolment.id))
+        .where(Enrolment.cohort_id == Cohort.id, condition)
+        .correlate(Cohort)
+        .scalar_subquery()
+    )
+
+
+def overview(cohort: Cohort, user: User, today: date) -> dict:
+    """The overview's facts: its people by status, the waiting list, what comes next."""
+    people = db.session.execute(
+        select(Enrolment.id, Enrolment.status, Enrolment.applied_on, Person.name)
+        .join(Person, Person.id == Enrolment.person_id)
+        .where(Enrolment.cohort_id == cohort.id)
+        .order_by(Person.name)
+    ).all()
+    counts = Counter(row.status for row in people)
+    manage = may_manage_county(user, cohort.county_id)
+    return {
+        "counts": counts,
+        "taken": sum(counts[s] for s in HOLDS_PLACE),
+        "applying": sum(counts[s] for s in APPLYING),
+        "waiting": sorted(
+            (row for row in people if row.status is EnrolmentStatus.VENTELISTE),
+            key=lambda row: (row.applied_on, row.id),
+        ),
+        "participants": [row for row in people if row.status not in NOT_YET_IN],
+        "statuses": list(EnrolmentStatus),
+        "next_sessions": next_sessions(cohort, today),
+        "module_titles": module_titles(cohort),
+        "completion_warnings": cohort_warnings(cohort, today),
+        "concerns": open_concerns(cohort) if manage else [],
+    }

@@ -1,0 +1,88 @@
+"""The template filters and globals every page may use: hours, times of day, days, dates.
+
+Registered on the app once (``init_app``), not from a blueprint: they belong to no one area.
+"""
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from babel.dates import get_day_names
+from flask import Flask
+from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import gettext as _
+
+from mbtrain.cohorts.models import Cohort
+from mbtrain.i18n import norwegian_date
+from mbtrain.schedule.rules import format_hours, parse_weekdays, practice_week
+
+
+def hours(value: float | Decimal | None) -> str:
+    """19 or 19,5: hours as Norwegians write them."""
+    return format_decimal(value, "#,##0.#") if value is not None else ""
+
+
+def plain_hours(value: float) -> str:
+    return format_hours(value)
+
+
+def clock(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+def ends_at(row) -> str:
+    end = datetime.combine(date.min, row.starts_at) + timedelta(hours=row.hours)
+    return end.strftime("%H:%M")
+
+
+def day(value: date) -> str:
+    """«man. 04.01.» in Norwegian, «Mon 4 Jan» in English."""
+    return format_date(value, "EEE dd.MM." if _norwegian() else "EEE d MMM")
+
+
+def day_year(value: date) -> str:
+    """«man. 04.01.2027»."""
+    return format_date(value, "EEE dd.MM.yyyy" if _norwegian() else "EEE d MMM yyyy")
+
+
+def long_day(value: date) -> str:
+    """«mandag 4. januar 2027»."""
+    return format_date(value, "EEEE d. MMMM yyyy" if _norwegian() else "EEEE d MMMM yyyy")
+
+
+def teaching_pattern(cohort: Cohort) -> str:
+    names = get_day_names("wide", locale=get_locale())
+    days = [names[weekday - 1] for weekday in sorted(parse_weekdays(cohort.teaching_weekdays))]
+    joined = _(" og ").join([", ".join(days[:-1]), days[-1]] if len(days) > 1 else days)
+    return _(
+        "%(days)s, %(hours)s timer fra kl. %(start)s",
+        days=joined,
+        hours=format_hours(cohort.hours_per_day),
+        start=cohort.day_starts_at.strftime("%H:%M"),
+    )
+
+
+def isodate(value: str | None) -> str:
+    """A date kept as ISO text in a snapshot, written as Norwegians write dates."""
+    return norwegian_date(date.fromisoformat(value[:10])) if value else ""
+
+
+def _norwegian() -> bool:
+    return get_locale().language == "nb"
+
+
+FILTERS = {
+    "hours": hours,
+    "plain_hours": plain_hours,
+    "clock": clock,
+    "ends_at": ends_at,
+    "day": day,
+    "day_year": day_year,
+    "long_day": long_day,
+    "teaching_pattern": teaching_pattern,
+    "isodate": isodate,
+}
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(FILTERS)
+    app.jinja_env.globals["practice_week"] = practice_week

@@ -28,6 +28,8 @@ for path in files:
 print(f"files over 400 lines: {len(long_files)}")
 for n, p in long_files:
     print(f"  {n:5d} {p}")
-print(f"views: {len(lengths)}; median {statistics.median(lengths)} lines, "
-      f"p90 {statistics.quantiles(lengths, n=10)[-1]:.0f} lines (def to last line)")
+print(
+    f"views: {len(lengths)}; median {statistics.median(lengths)} lines, "
+    f"p90 {statistics.quantiles(lengths, n=10)[-1]:.0f} lines (def to last line)"
+)
 print(f"commit()/rollback() calls in view modules: {commits}")

@@ -2,7 +2,7 @@
 through intake to their status, and the completions recorded at a course's end."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -219,7 +219,7 @@ def enrol(
     return enrolment
 
 
-def interview(enrolment: Enrolment, meets: bool, by: User, when) -> None:
+def interview(enrolment: Enrolment, meets: bool, by: User, when: datetime) -> None:
     """The coordinator's assessment, recorded through the service and dated the day of the
     interview (the service dates it now)."""
     enrolments.record_assessment(enrolment, meets=meets, reasoning=INTERVIEW, by=by)

@@ -29,6 +29,7 @@ from sqlalchemy import func, insert, select
 from mbtrain.accounts.models import Role, User, user_county
 from mbtrain.cohorts.models import Cohort, CohortStatus
 from mbtrain.curriculum.loader import shipped_curricula
+from mbtrain.curriculum.models import CurriculumVersion
 from mbtrain.curriculum.services import import_curriculum
 from mbtrain.demo import national_course as course
 from mbtrain.demo.base import LOCALE, at_utc, draw, insert_returning
@@ -168,7 +169,16 @@ class NationalHistory:
         db.session.execute(insert(user_county), [{"user_id": user_id, "county_id": county.id}])
         return user_id
 
-    def cohort(self, county, version, provider, partners, coordinator, start, plan) -> int:
+    def cohort(
+        self,
+        county: County,
+        version: CurriculumVersion,
+        provider: int,
+        partners: list[int],
+        coordinator: int,
+        start: date,
+        plan: course.Timetable,
+    ) -> int:
         # About a year, and never before the timetable's last day (a long curriculum runs on).
         end = max(start + timedelta(days=COURSE_DAYS), plan.last_day)
         status = CohortStatus.AVSLUTTET if end < self.today else CohortStatus.GJENNOMFORES

@@ -111,7 +111,7 @@ def demo_command(
 def build_national_demo() -> None:
     import time
 
-    from mbtrain import demo_national
+    from mbtrain.demo import national as demo_national
 
     if demo_national.already_built():
         click.echo("The national history is there already (use --reset to build it again).")

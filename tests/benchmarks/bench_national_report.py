@@ -46,7 +46,7 @@ def best_of(repeat: int, work) -> float:
 
 
 def scale(quick: bool):
-    from mbtrain import demo_national
+    from mbtrain.demo import national as demo_national
 
     if quick:
         return demo_national.Scale(counties=2, years=1, cohorts=1, trainees=5)
@@ -59,7 +59,8 @@ def measure(db_path: Path, repeat: int = 20, quick: bool = False) -> Figures:
     from flask_migrate import upgrade
     from sqlalchemy import text
 
-    from mbtrain import create_app, demo_national
+    from mbtrain import create_app
+    from mbtrain.demo import national as demo_national
     from mbtrain.extensions import db
     from mbtrain.reports import snapshot
     from mbtrain.reports.queries import Filters, figures

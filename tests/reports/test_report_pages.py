@@ -13,7 +13,7 @@ from mbtrain.audit.models import AccessLog
 from mbtrain.certificates import services as certificates
 from mbtrain.certificates.models import Certificate, CertificateKind
 from mbtrain.cohorts.models import Cohort
-from mbtrain.demo_national import Scale, build_national
+from mbtrain.demo.national import Scale, build_national
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
 from mbtrain.extensions import db
 from mbtrain.organisations.models import County

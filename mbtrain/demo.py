@@ -33,15 +33,15 @@ from mbtrain.curriculum.models import CurriculumVersion
 from mbtrain.enrolments import services as enrolments
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus, StatusPeriod, StatusReason
 from mbtrain.extensions import db
+from mbtrain.followup.rules import monday_of, placement_weeks
 from mbtrain.i18n import TIMEZONE, today
+from mbtrain.offers import services as placement_offers
 from mbtrain.organisations import services as organisations
 from mbtrain.organisations.models import ContactPerson, County, Organisation
 from mbtrain.organisations.models import OrganisationType as Type
+from mbtrain.partner import signing
 from mbtrain.people.models import Person
-from mbtrain.placements import offers as placement_offers
 from mbtrain.placements import services as placements
-from mbtrain.placements import signing
-from mbtrain.placements.followup import monday_of, placement_weeks
 from mbtrain.placements.models import (
     ChangeProposal,
     Concern,

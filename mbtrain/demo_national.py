@@ -36,12 +36,13 @@ from mbtrain.curriculum.services import import_curriculum
 from mbtrain.demo import LOCALE, synthetic_orgnrs
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus, StatusPeriod, StatusReason
 from mbtrain.extensions import db
+from mbtrain.followup.rules import placement_weeks
 from mbtrain.i18n import today
 from mbtrain.organisations.models import County, Organisation, OrganisationType
 from mbtrain.outcomes.models import FOLLOW_UP_MONTHS, EmployerType, OutcomeFollowUp, Situation
 from mbtrain.outcomes.services import due_on
+from mbtrain.partner.signing import content_sha256
 from mbtrain.people.models import Person
-from mbtrain.placements.followup import placement_weeks
 from mbtrain.placements.models import (
     FinalEvaluation,
     HoursEntry,
@@ -52,7 +53,6 @@ from mbtrain.placements.models import (
     SignedAction,
     SignedVia,
 )
-from mbtrain.placements.signing import content_sha256
 from mbtrain.schedule.models import CourseSession, PracticePeriod
 
 SEED = 2027

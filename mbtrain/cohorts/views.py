@@ -25,12 +25,12 @@ from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
 from mbtrain.enrolments.transitions import APPLYING, HOLDS_PLACE
 from mbtrain.errors import StaleEdit
 from mbtrain.extensions import db
+from mbtrain.followup.overview import open_concerns
 from mbtrain.forms import choices
 from mbtrain.i18n import today
 from mbtrain.idempotency import earlier_result, remember_submission
 from mbtrain.organisations.models import County, Organisation, OrganisationType
 from mbtrain.people.models import Person
-from mbtrain.placements.followup import open_concerns
 from mbtrain.policy import may_manage_county, visible_cohorts
 from mbtrain.progress.services import cohort_warnings
 from mbtrain.schedule.rules import parse_weekdays

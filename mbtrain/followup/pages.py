@@ -26,7 +26,9 @@ def meeting_page(placement: Placement, back: str):
         form, services.record_meeting, placement, **form.meeting(), by=current_user, today=today()
     ):
         log_change(
-            placement, "PLACEMENT", **about(placement, "placement_meeting", AccessAction.CREATE)
+            placement,
+            "PLACEMENT",
+            **about(placement, "placement_meeting", action=AccessAction.CREATE),
         )
         flash(_("Møtet er registrert."), "success")
         return sent_on(form, back)
@@ -43,7 +45,9 @@ def send_link(placement: Placement, purpose: TokenPurpose, logged_for: str, done
         abort(400)
     unconfirmed = services.unconfirmed_hours(placement)
     if attempt(form, links.send_placement_link, placement, purpose, unconfirmed):
-        log_view(placement, logged_for, **about(placement, "placement_link", AccessAction.EXPORT))
+        log_view(
+            placement, logged_for, **about(placement, "placement_link", action=AccessAction.EXPORT)
+        )
         flash(done, "success")
     else:
         flash(str(form.refused), "error")

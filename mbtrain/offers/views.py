@@ -54,7 +54,7 @@ def allocation(cohort_id: int, module_code: str):
         )
     ):
         for placement in made.value:
-            log_change(placement, "PLACEMENT", action=AccessAction.CREATE, **about(placement))
+            log_change(placement, "PLACEMENT", **about(placement, action=AccessAction.CREATE))
         flash(_("%(count)d praksisplasser er foreslått.", count=len(made.value)), "success")
         return sent_on(form, cohort_page(cohort.id, module_code))
     return _render_allocation(cohort, board, form)

@@ -144,7 +144,9 @@ def propose_change(placement_id: int):
         form, followup.propose_change, placement, **form.proposal(), by=current_user, today=today()
     ):
         log_change(
-            placement, "PLACEMENT", **about(placement, "placement_proposal", AccessAction.CREATE)
+            placement,
+            "PLACEMENT",
+            **about(placement, "placement_proposal", action=AccessAction.CREATE),
         )
         flash(_("Forslaget er sendt til koordinatoren."), "success")
         return sent_on(form, back_to(placement))

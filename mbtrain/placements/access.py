@@ -69,7 +69,7 @@ def own_placements(person: Person) -> list[Placement]:
 
 
 def about(
-    placement: Placement, object_type: str | None = None, action: AccessAction | None = None
+    placement: Placement, object_type: str | None = None, *, action: AccessAction | None = None
 ) -> dict:
     """What an access-log row about a placement names besides what log_view and log_change
     take from it: the trainee's user account, and another kind of object or action if given."""

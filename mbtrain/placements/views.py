@@ -61,7 +61,7 @@ def create_placement(cohort_id: int):
             form, services.create_placement, *form.proposal(cohort, offer), by=current_user
         )
     ):
-        log_change(made.value, "PLACEMENT", action=AccessAction.CREATE, **about(made.value))
+        log_change(made.value, "PLACEMENT", **about(made.value, action=AccessAction.CREATE))
         flash(_("Praksisplassen er foreslått."), "success")
         return sent_on(form, url_for(".placement_detail", placement_id=made.value.id))
     return render_template("placements/form.html", form=form, cohort=cohort, offer=offer)

@@ -31,10 +31,11 @@ class Refused(Exception):
         return str(self)
 
     def place(self, form) -> None:
-        """Put the messages on the form: on the field they name, or above the form."""
+        """Put the messages on the form: on the visible field they name, or above the form
+        (a hidden field shows no message of its own)."""
         for name, message in self.errors.items():
             field = form._fields.get(name) if name else None
-            if field is None:
+            if field is None or getattr(field.widget, "input_type", None) == "hidden":
                 form.form_errors.append(message)
             else:
                 field.errors = [*field.errors, message]

@@ -1,4 +1,5 @@
-"""The template filters and globals every page may use: hours, times of day, days, dates.
+"""The template filters and globals every page may use: hours, times of day, days, dates,
+the access log's words, a placement's follow-up.
 
 Registered on the app once (``init_app``), not from a blueprint: they belong to no one area.
 """
@@ -10,9 +11,14 @@ from babel.dates import get_day_names
 from flask import Flask
 from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
+from stdnum.no import orgnr as stdnum_orgnr
 
+from mbtrain.accounts.models import Role
+from mbtrain.audit.models import ACTOR_ROLES, OBJECT_TYPES, PURPOSES
 from mbtrain.cohorts.models import Cohort
+from mbtrain.followup.overview import FollowUp, followup_of
 from mbtrain.i18n import norwegian_date
+from mbtrain.placements.models import Placement
 from mbtrain.schedule.rules import format_hours, parse_weekdays, practice_week
 
 
@@ -66,6 +72,33 @@ def isodate(value: str | None) -> str:
     return norwegian_date(date.fromisoformat(value[:10])) if value else ""
 
 
+def from_iso(value: str) -> date:
+    return date.fromisoformat(value)
+
+
+def week_end(week_start: date) -> date:
+    return week_start + timedelta(days=6)
+
+
+def purpose_label(code: str) -> str:
+    return str(PURPOSES.get(code, code))
+
+
+def object_label(code: str) -> str:
+    return str(OBJECT_TYPES.get(code, code))
+
+
+def role_label(code: str) -> str:
+    if code in Role.__members__:
+        return Role[code].label
+    return str(ACTOR_ROLES.get(code, code))
+
+
+def placement_followup(placement: Placement) -> FollowUp:
+    """The follow-up of a placement, for the partials included in other areas' pages."""
+    return followup_of(placement)
+
+
 def _norwegian() -> bool:
     return get_locale().language == "nb"
 
@@ -80,9 +113,19 @@ FILTERS = {
     "long_day": long_day,
     "teaching_pattern": teaching_pattern,
     "isodate": isodate,
+    "fromiso": from_iso,
+    "week_end": week_end,
+    "orgnr": stdnum_orgnr.format,  # «919 985 003», as Brønnøysundregistrene writes them
+}
+GLOBALS = {
+    "practice_week": practice_week,
+    "purpose_label": purpose_label,
+    "object_label": object_label,
+    "role_label": role_label,
+    "placement_followup": placement_followup,
 }
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(FILTERS)
-    app.jinja_env.globals["practice_week"] = practice_week
+    app.jinja_env.globals.update(GLOBALS)

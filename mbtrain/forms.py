@@ -53,13 +53,15 @@ def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
 
 
 class HoursField(FloatField):
-    """Hours as Norwegians type them, with a decimal comma (2,5) or point (2.5)."""
+    """Hours as Norwegians type them, with a decimal comma (2,5) or point (2.5). ``message``:
+    what is said about anything else."""
 
     widget = TextInput()
 
-    def __init__(self, label=None, validators=None, **kwargs):
+    def __init__(self, label=None, validators=None, *, message=HOURS, **kwargs):
         kwargs.setdefault("render_kw", {"inputmode": "decimal"})
         super().__init__(label, validators, **kwargs)
+        self.message = message
 
     def _value(self):
         if self.raw_data:
@@ -79,7 +81,7 @@ class HoursField(FloatField):
             value = math.nan
         if not math.isfinite(value):
             self.data = None
-            raise ValueError(str(HOURS))
+            raise ValueError(str(self.message))
         self.data = value
 
 

@@ -10,8 +10,11 @@ creates anything. A submission that fails rolls its claim back with everything e
 import secrets
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
+from flask import Response, abort, flash, redirect
+from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import String
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -19,6 +22,7 @@ from wtforms import HiddenField
 
 from mbtrain.database import utcnow
 from mbtrain.extensions import db
+from mbtrain.web import attempt
 
 
 class FormSubmission(db.Model):
@@ -31,10 +35,13 @@ class FormSubmission(db.Model):
 
 
 class SubmissionKeyField(HiddenField):
-    """A hidden field holding a fresh random key each time the form is shown."""
+    """A hidden field holding a fresh random key each time the form is shown. ``repeated``:
+    what a repeat of the submission is told when ``attempt_once`` sends it where the first one
+    led."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, repeated: str = "", **kwargs):
         super().__init__(default=lambda: secrets.token_urlsafe(24), **kwargs)
+        self.repeated = repeated
 
 
 def earlier_result(key: str | None) -> str | None:
@@ -68,16 +75,23 @@ def remember_submission(key: str | None, user_id: int | None, result_url: str) -
     db.session.flush()
 
 
-class Repeat(NamedTuple):
-    """A form sent again: where its first submission led."""
+def attempt_once(form: FlaskForm, call: Callable[..., Any], /, *args: Any, **kwargs: Any):
+    """``web.attempt`` for a form with a ``submission_key``: ``call(*args, **kwargs)`` the
+    first time the form is sent. A repeat (a double click, a resent POST) changes nothing and
+    is sent on to where the first one led, with the field's ``repeated`` message. A refused
+    call gives the key up with the rest of what it did."""
+    return attempt(form, _first_time, form.submission_key, call, *args, **kwargs)
 
-    url: str
 
-
-def once(key: str | None, call: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
-    """``call(*args, **kwargs)`` the first time a form with this key is sent; a ``Repeat`` when
-    it was sent before. Run inside ``web.attempt``, so that a refused call undoes its claim on
-    the key with everything else and the form, corrected, can be sent again."""
-    if earlier := earlier_result(key):
-        return Repeat(earlier)
+def _first_time(key: SubmissionKeyField, call: Callable[..., Any], /, *args: Any, **kwargs: Any):
+    if earlier := earlier_result(key.data):
+        if key.repeated:
+            flash(str(key.repeated), "info")
+        abort(redirect(earlier))  # before anything is written: nothing is lost
     return call(*args, **kwargs)
+
+
+def sent_on(form: FlaskForm, target: str) -> Response:
+    """The redirect after a form's first submission; a repeat of it is sent to ``target`` too."""
+    remember_submission(form.submission_key.data, current_user.id, target)
+    return redirect(target)

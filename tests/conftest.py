@@ -26,7 +26,7 @@ from mbtrain.extensions import db, limiter
 from mbtrain.organisations.models import County
 
 # The placement areas' worlds (`world`, `placement_scene`), for every test that asks for them.
-pytest_plugins = ["tests.placements.core_support", "tests.placements.followup_support"]
+pytest_plugins = ["tests.placements.core_support", "tests.followup.followup_support"]
 
 POSTGRES_URL = os.environ.get("MBTRAIN_TEST_POSTGRES_URL", "")
 REFERENCE_TABLES = {"county", "alembic_version"}

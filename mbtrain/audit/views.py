@@ -1,9 +1,7 @@
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from mbtrain.accounts.models import Role
 from mbtrain.audit.forms import AccessLogSearchForm
-from mbtrain.audit.models import ACTOR_ROLES, OBJECT_TYPES, PURPOSES
 from mbtrain.audit.services import log_view, search_log, seen_by_others
 
 bp = Blueprint("audit", __name__)
@@ -27,20 +25,3 @@ def search():
 def my_access_log():
     """«Hvem har sett opplysningene mine»: the trainee's own view of the access log."""
     return render_template("audit/my_access_log.html", rows=seen_by_others(current_user))
-
-
-@bp.app_template_global()
-def purpose_label(code: str) -> str:
-    return str(PURPOSES.get(code, code))
-
-
-@bp.app_template_global()
-def object_label(code: str) -> str:
-    return str(OBJECT_TYPES.get(code, code))
-
-
-@bp.app_template_global()
-def role_label(code: str) -> str:
-    if code in Role.__members__:
-        return Role[code].label
-    return str(ACTOR_ROLES.get(code, code))

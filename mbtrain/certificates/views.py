@@ -41,7 +41,7 @@ from mbtrain.certificates.forms import (
 from mbtrain.certificates.models import Certificate
 from mbtrain.extensions import limiter
 from mbtrain.i18n import today
-from mbtrain.idempotency import Repeat, once, remember_submission
+from mbtrain.idempotency import attempt_once, sent_on
 from mbtrain.web import Done, attempt, refuse
 
 bp = Blueprint("certificates", __name__)
@@ -123,8 +123,7 @@ def issue_all(cohort_id: int):
     if not form.validate_on_submit():
         abort(400)
     found = load_candidates(cohort, today())
-    key = form.submission_key.data
-    return _issued(form, found, attempt(form, once, key, services.issue_all, found, current_user))
+    return _issued(form, found, attempt_once(form, services.issue_all, found, current_user))
 
 
 @bp.post("/kurs/<int:cohort_id>/kursbevis/<int:enrolment_id>/utsted")
@@ -135,7 +134,7 @@ def issue_one(cohort_id: int, enrolment_id: int):
         abort(400)
     found = load_candidates(cohort, today(), enrolment_id)
     issue = (services.issue, found, [enrolment_id], current_user, form.language.data)
-    return _issued(form, found, attempt(form, once, form.submission_key.data, *issue))
+    return _issued(form, found, attempt_once(form, *issue))
 
 
 def _issued(form, found: CohortCandidates, done: Done | None):
@@ -144,13 +143,10 @@ def _issued(form, found: CohortCandidates, done: Done | None):
     if done is None:
         flash(form.refused.message, "error")
         return redirect(target)
-    if isinstance(done.value, Repeat):
-        return redirect(done.value.url)
     _log_issued(found, done.value)
-    remember_submission(form.submission_key.data, current_user.id, target)
     issued = len(done.value)
     flash(ngettext("%(num)d kursbevis er utstedt.", "%(num)d kursbevis er utstedt.", issued))
-    return redirect(target)
+    return sent_on(form, target)
 
 
 def _log_issued(found: CohortCandidates, certificates: list[Certificate]) -> None:

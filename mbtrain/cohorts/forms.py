@@ -193,7 +193,9 @@ class CohortForm(FlaskForm):
 
 
 class CreateCohortForm(CohortForm):
-    submission_key = SubmissionKeyField()
+    submission_key = SubmissionKeyField(
+        repeated=_l("Skjemaet var allerede sendt. Kurset er ikke opprettet to ganger.")
+    )
 
 
 class EditCohortForm(CohortForm):

@@ -12,8 +12,8 @@ from mbtrain.cohorts.models import Cohort, CohortStatus
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
 from mbtrain.enrolments.transitions import APPLYING, HOLDS_PLACE
 from mbtrain.extensions import db
+from mbtrain.followup.overview import open_concerns
 from mbtrain.people.models import Person
-from mbtrain.placements.followup import open_concerns
 from mbtrain.policy import may_manage_county, visible_cohorts
 from mbtrain.progress.services import cohort_warnings
 from mbtrain.schedule.services import module_titles, next_sessions

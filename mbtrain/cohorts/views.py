@@ -15,7 +15,7 @@ from mbtrain.cohorts.forms import (
 from mbtrain.cohorts.models import Cohort
 from mbtrain.errors import StaleEdit
 from mbtrain.i18n import today
-from mbtrain.idempotency import Repeat, once, remember_submission
+from mbtrain.idempotency import attempt_once, sent_on
 from mbtrain.web import attempt, refuse, submitted
 
 bp = Blueprint("cohorts", __name__, url_prefix="/kurs")
@@ -36,14 +36,9 @@ def _form_page(template: str, form, cohort: Cohort | None):
     return render_template(template, form=form, cohort=cohort, conflict=conflict)
 
 
-def _created(key: str, cohort: Cohort | Repeat):
-    if isinstance(cohort, Repeat):
-        flash(_("Skjemaet var allerede sendt. Kurset er ikke opprettet to ganger."), "info")
-        return redirect(cohort.url)
-    target = url_for(".cohort_overview", cohort_id=cohort.id)
-    remember_submission(key, current_user.id, target)
+def _created(form: CreateCohortForm, cohort: Cohort):
     flash(_("Kurset «%(name)s» er opprettet.", name=cohort.name), "success")
-    return redirect(target)
+    return sent_on(form, url_for(".cohort_overview", cohort_id=cohort.id))
 
 
 @bp.get("/")
@@ -57,9 +52,9 @@ def cohort_list():
 def create_cohort():
     form = CreateCohortForm().offer_choices(current_user)
     if form.validate_on_submit() and (
-        done := attempt(form, once, form.submission_key.data, services.create_cohort, form.fields())
+        done := attempt_once(form, services.create_cohort, form.fields())
     ):
-        return _created(form.submission_key.data, done.value)
+        return _created(form, done.value)
     return _form_page("cohorts/form.html", form, None)
 
 

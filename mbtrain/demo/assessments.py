@@ -73,7 +73,6 @@ def seed_assessments() -> None:
                     version=0,
                     by=instructor if module.kind is ModuleKind.THEORY else coordinator,
                     today=today(),
-                    course_start=cohort.start_date,
                 )
             if enrolment.status is S.FULLFORT or number % 3 == 0:
                 approved = enrolment.status is S.FULLFORT
@@ -85,7 +84,6 @@ def seed_assessments() -> None:
                     version=0,
                     by=coordinator,
                     today=today(),
-                    course_start=cohort.start_date,
                 )
 
 

@@ -18,8 +18,10 @@ from sqlalchemy import select
 from mbtrain.accounts.models import Role, User
 from mbtrain.demo.base import LOGIN_EMAILS, SEED, TEST_NET_IP, at, now
 from mbtrain.extensions import db
+from mbtrain.followup import rules as followup_rules
+from mbtrain.followup import services as followup
 from mbtrain.i18n import today
-from mbtrain.placements import followup, signing
+from mbtrain.partner import signing
 from mbtrain.placements import services as placements
 from mbtrain.placements.models import (
     ChangeProposal,
@@ -144,7 +146,7 @@ def seed_meetings(placement: Placement, coordinator: User) -> None:
                 participants=f"Deltaker, {placement.supervisor_name} (veileder), "
                 f"{coordinator.name} (koordinator)",
                 summary=MEETING_NOTES[kind],
-                by_user=coordinator,
+                by=coordinator,
                 today=today(),
             )
 
@@ -154,9 +156,9 @@ def seed_hours(placement: Placement, signer: signing.Signer, ended: bool) -> Non
     now and then; confirmed three weeks at a time, except the last two weeks of a placement
     still under way."""
     rng = random.Random(SEED + placement.id)
-    weeks = followup.placement_weeks(placement.start_date, placement.end_date, today())
+    weeks = followup_rules.placement_weeks(placement.start_date, placement.end_date, today())
     if not ended:
-        weeks = [week for week in weeks if week < followup.monday_of(today())]
+        weeks = [week for week in weeks if week < followup_rules.monday_of(today())]
     trainee = placement.enrolment.person.user
     entries = []
     for week in weeks:
@@ -170,7 +172,7 @@ def seed_hours(placement: Placement, signer: signing.Signer, ended: bool) -> Non
             week,
             max(0, round(hours * 2) / 2),
             version=0,
-            by_user=trainee,
+            by=trainee,
             today=today(),
         )
         entry.logged_at = min(at(week + timedelta(days=4), 15), now())

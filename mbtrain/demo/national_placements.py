@@ -21,7 +21,8 @@ from mbtrain.demo.base import TEST_NET_IP, at_utc, insert_returning
 from mbtrain.demo.national_course import Timetable
 from mbtrain.enrolments.models import EnrolmentStatus as S
 from mbtrain.extensions import db
-from mbtrain.placements.followup import placement_weeks
+from mbtrain.followup.rules import placement_weeks
+from mbtrain.partner.signing import content_sha256
 from mbtrain.placements.models import (
     FinalEvaluation,
     HoursEntry,
@@ -32,7 +33,6 @@ from mbtrain.placements.models import (
     SignedAction,
     SignedVia,
 )
-from mbtrain.placements.signing import content_sha256
 
 SUPERVISOR = ("Praksisveileder", "veileder@example.org")
 STOPPED = "Deltakeren har avsluttet opplæringen."

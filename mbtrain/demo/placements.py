@@ -16,11 +16,11 @@ from mbtrain.demo.people import BERGEN_PLACES, LEADERS, ORGANISATIONS, ascii_slu
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.enrolments.models import EnrolmentStatus as S
 from mbtrain.extensions import db
+from mbtrain.followup.rules import monday_of
 from mbtrain.i18n import today
+from mbtrain.offers import services as placement_offers
 from mbtrain.organisations.models import Organisation
-from mbtrain.placements import offers as placement_offers
 from mbtrain.placements import services as placements
-from mbtrain.placements.followup import monday_of
 from mbtrain.placements.models import Placement, PlacementOffer, PlacementStatus
 
 FIELDS_OF_WORK = {

@@ -20,6 +20,7 @@ from mbtrain.enrolments.models import EnrolmentStatus
 from mbtrain.extensions import db
 from mbtrain.i18n import today
 from mbtrain.schedule import services as schedule_services
+from mbtrain.schedule import sessions as schedule_sessions
 from mbtrain.schedule.models import CourseSession, SessionStatus
 
 # The weeks every cohort is closed.
@@ -76,7 +77,7 @@ def cancel_two_sessions(sessions: list[CourseSession]) -> None:
     ahead = [s for s in sessions if s.date > today()]
     for chosen in (past[len(past) // 2] if past else None, ahead[3] if len(ahead) > 3 else None):
         if chosen is not None:
-            schedule_services.cancel_session(chosen, CANCELLED_NOTE)
+            schedule_sessions.cancel_session(chosen, CANCELLED_NOTE)
 
 
 def seed_attendance(cohort: Cohort, sessions: list[CourseSession], rng: random.Random) -> None:

@@ -31,7 +31,9 @@ class ApplicationForm(FlaskForm):
         validators=[Optional(), Length(max=200)],
         description=_l("Veilederen som har meldt søkeren på."),
     )
-    submission_key = SubmissionKeyField()
+    submission_key = SubmissionKeyField(
+        repeated=_l("Skjemaet var allerede sendt. Søknaden er ikke registrert to ganger.")
+    )
 
     def applicant(self) -> dict:
         return {

@@ -18,7 +18,7 @@ from mbtrain.enrolments.forms import (
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.enrolments.pages import applications, detail_page, enrolments_of, fresh
 from mbtrain.i18n import today
-from mbtrain.idempotency import Repeat, once, remember_submission
+from mbtrain.idempotency import attempt_once, sent_on
 from mbtrain.people.access import own_person
 from mbtrain.web import attempt, refuse, submitted
 
@@ -43,15 +43,10 @@ def _done(enrolment: Enrolment, message: str):
     return redirect(url_for(".enrolment_detail", enrolment_id=enrolment.id))
 
 
-def _registered(key: str, enrolment: Enrolment | Repeat):
-    if isinstance(enrolment, Repeat):
-        flash(_("Skjemaet var allerede sendt. Søknaden er ikke registrert to ganger."), "info")
-        return redirect(enrolment.url)
-    target = url_for(".enrolment_detail", enrolment_id=enrolment.id)
-    remember_submission(key, current_user.id, target)
+def _registered(form: ApplicationForm, enrolment: Enrolment):
     _log_change(enrolment, AccessAction.CREATE)
     flash(_("Søknaden er registrert."), "success")
-    return redirect(target)
+    return sent_on(form, url_for(".enrolment_detail", enrolment_id=enrolment.id))
 
 
 @bp.get("/kurs/<int:cohort_id>/soknader")
@@ -68,11 +63,10 @@ def register_application(cohort_id: int):
     cohort = load_cohort(cohort_id, manage=True)
     form = ApplicationForm()
     applicant = {**form.applicant(), "by": current_user, "today": today()}
-    key = form.submission_key.data
     if form.validate_on_submit() and (
-        done := attempt(form, once, key, services.register_application, cohort, **applicant)
+        done := attempt_once(form, services.register_application, cohort, **applicant)
     ):
-        return _registered(key, done.value)
+        return _registered(form, done.value)
     refuse(200)  # the form shown again with its messages is an ordinary page, as it always was
     return render_template("enrolments/application_form.html", cohort=cohort, form=form)
 

@@ -23,8 +23,8 @@ from mbtrain.enrolments.models import Enrolment, StatusPeriod, StatusReason
 from mbtrain.extensions import db
 from mbtrain.mail.models import OutboxMessage
 from mbtrain.maintenance.retention import Cutoffs, reason_free_status
+from mbtrain.partner.links import LINK_PURPOSES
 from mbtrain.placements.models import Placement
-from mbtrain.placements.signing import LINK_PURPOSES
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,6 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from stdnum.no import orgnr as stdnum_orgnr
 
 from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import log_change
@@ -17,8 +16,6 @@ from mbtrain.organisations.models import Organisation
 from mbtrain.web import attempt, submitted
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisasjoner")
-# «919 985 003»: organisation numbers as Brønnøysundregistrene writes them.
-bp.add_app_template_filter(stdnum_orgnr.format, "orgnr")
 
 
 @bp.get("/")

@@ -1,44 +1,52 @@
+"""The coordinator's forms for a placement: proposing and changing it, its status and the
+gates before it starts."""
+
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DecimalField,
-    EmailField,
-    FieldList,
-    FormField,
-    HiddenField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
+from sqlalchemy import select
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from mbtrain.cohorts.forms import NorwegianDateField
-from mbtrain.forms import REQUIRED, VersionField, choices
+from mbtrain.cohorts.models import Cohort
+from mbtrain.enrolments.models import Enrolment
+from mbtrain.enrolments.transitions import HOLDS_PLACE
+from mbtrain.extensions import db
+from mbtrain.forms import REQUIRED, HoursField, VersionField, choices
 from mbtrain.idempotency import SubmissionKeyField
+from mbtrain.organisations.models import Organisation
+from mbtrain.people.models import Person
+from mbtrain.placements import services
+from mbtrain.placements.models import PlacementOffer, PlacementStatus
+from mbtrain.placements.rules import COORDINATOR_TARGETS
 
 EMAIL = _l("Skriv en gyldig e-postadresse, for eksempel navn@eksempel.no.")
 NO_HEALTH = _l("Ikke skriv helseopplysninger eller diagnoser.")
 
 
-class HoursField(DecimalField):
-    """Hours as Norwegians write them: 19,5 (a point works too)."""
+def organisation_choices(form) -> None:
+    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name))
+    form.organisation.choices = choices(
+        [(0, _("Velg sted"))] + [(o.id, o.name) for o in organisations]
+    )
 
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("places", 1)
-        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
-        super().__init__(label, validators, **kwargs)
 
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        return f"{float(self.data):g}".replace(".", ",")
-
-    def process_formdata(self, valuelist):
-        super().process_formdata([value.replace(",", ".").strip() for value in valuelist])
+def module_choices(form, cohort: Cohort) -> None:
+    form.module_code.choices = choices(
+        (m.code, f"{m.title} ({m.code})") for m in services.practice_modules(cohort)
+    )
 
 
 class PlacementForm(FlaskForm):
@@ -70,11 +78,56 @@ class PlacementForm(FlaskForm):
     )
     politiattest_required = BooleanField(_l("Stedet krever politiattest"))
 
+    def fields(self, offer: PlacementOffer | None = None) -> services.PlacementFields:
+        return services.PlacementFields(
+            organisation=db.session.get(Organisation, self.organisation.data or 0),
+            module_code=self.module_code.data,
+            supervisor_name=self.supervisor_name.data,
+            supervisor_email=self.supervisor_email.data,
+            co_supervisor_name=self.co_supervisor_name.data or "",
+            co_supervisor_email=self.co_supervisor_email.data or "",
+            start_date=self.start_date.data,
+            end_date=self.end_date.data,
+            weekly_hours=float(self.weekly_hours.data),
+            politiattest_required=self.politiattest_required.data,
+            offer=offer,
+        )
+
 
 class CreatePlacementForm(PlacementForm):
     enrolment = SelectField(_l("Deltaker"), coerce=int, validators=[InputRequired(REQUIRED)])
     offer = HiddenField()
-    submission_key = SubmissionKeyField()
+    submission_key = SubmissionKeyField(
+        repeated=_l("Skjemaet var allerede sendt. Praksisplassen er ikke opprettet to ganger.")
+    )
+
+    def for_cohort(self, cohort: Cohort) -> "CreatePlacementForm":
+        """The cohort's choices: its trainees who hold a place, places and practice periods."""
+        organisation_choices(self)
+        module_choices(self, cohort)
+        trainees = db.session.execute(
+            select(Enrolment.id, Person.name)
+            .join(Person, Person.id == Enrolment.person_id)
+            .where(Enrolment.cohort_id == cohort.id, Enrolment.status.in_(HOLDS_PLACE))
+            .order_by(Person.name)
+        )
+        self.enrolment.choices = choices(
+            [(0, _("Velg deltaker"))] + [tuple(row) for row in trainees]
+        )
+        return self
+
+    def proposal(
+        self, cohort: Cohort, offer: PlacementOffer | None
+    ) -> tuple[Enrolment | None, services.PlacementFields]:
+        """What create_placement takes: the trainee chosen (None: none of the cohort's)."""
+        enrolment = db.session.get(Enrolment, self.enrolment.data or 0)
+        chosen = enrolment if enrolment is not None and enrolment.cohort_id == cohort.id else None
+        return chosen, self.fields(offer)
+
+    def prefill(self, defaults: dict[str, Any]) -> None:
+        """A new form filled in from the offer, the practice period or the link it came by."""
+        for name, value in defaults.items():
+            self[name].data = value
 
 
 class EditPlacementForm(PlacementForm):
@@ -82,13 +135,25 @@ class EditPlacementForm(PlacementForm):
 
 
 class StatusForm(FlaskForm):
-    status = HiddenField(validators=[InputRequired()])
+    status = HiddenField(
+        validators=[InputRequired(), AnyOf([target.value for target in COORDINATOR_TARGETS])]
+    )
     reason = TextAreaField(
         _l("Begrunnelse"),
         validators=[Optional(), Length(max=500)],
         description=NO_HEALTH,
     )
     version = VersionField()
+
+    def change(self) -> dict:
+        return {"target": self.target, "reason": self.reason.data or ""}
+
+    @property
+    def target(self) -> PlacementStatus | None:
+        """The status asked for, if the coordinator may set it (not confirming or declining:
+        that is the supervisor's)."""
+        value = self.status.data
+        return PlacementStatus(value) if value in {t.value for t in COORDINATOR_TARGETS} else None
 
 
 class GatesForm(FlaskForm):
@@ -104,85 +169,10 @@ class GatesForm(FlaskForm):
     )
     version = VersionField()
 
-
-class OfferForm(FlaskForm):
-    module_code = SelectField(_l("Praksisperiode"), validators=[InputRequired(REQUIRED)])
-    start_date = NorwegianDateField(_l("Fra"), validators=[InputRequired(REQUIRED)])
-    end_date = NorwegianDateField(_l("Til"), validators=[InputRequired(REQUIRED)])
-    places = IntegerField(
-        _l("Antall plasser"),
-        default=1,
-        validators=[InputRequired(REQUIRED), NumberRange(1, 50, _l("Velg mellom 1 og 50."))],
-    )
-    field_of_work = StringField(
-        _l("Arbeidsfelt"),
-        validators=[DataRequired(REQUIRED), Length(max=200)],
-        description=_l("For eksempel «Dagtilbud rus», «Bofellesskap psykisk helse»."),
-    )
-    requirements = TextAreaField(
-        _l("Krav og forventninger (valgfritt)"),
-        validators=[Optional(), Length(max=2000)],
-        description=_l("For eksempel arbeidstider, førerkort eller språk."),
-    )
-    politiattest_required = BooleanField(_l("Krever politiattest"))
-    open = BooleanField(_l("Åpent for ønsker og fordeling"), default=True)
-
-
-class CoordinatorOfferForm(OfferForm):
-    organisation = SelectField(_l("Organisasjon"), coerce=int, validators=[InputRequired(REQUIRED)])
-
-
-class CreateCoordinatorOfferForm(CoordinatorOfferForm):
-    submission_key = SubmissionKeyField()
-
-
-class EditCoordinatorOfferForm(CoordinatorOfferForm):
-    version = VersionField()
-
-
-class PartnerOfferForm(OfferForm):
-    cohort = SelectField(_l("Kurs"), coerce=int, validators=[InputRequired(REQUIRED)])
-    start_date = NorwegianDateField(
-        _l("Fra (valgfritt)"),
-        validators=[Optional()],
-        description=_l("Tomt: fra praksisperiodens første dag."),
-    )
-    end_date = NorwegianDateField(
-        _l("Til (valgfritt)"),
-        validators=[Optional()],
-        description=_l("Tomt: til praksisperiodens siste dag."),
-    )
-
-
-class CreatePartnerOfferForm(PartnerOfferForm):
-    submission_key = SubmissionKeyField()
-
-
-class EditPartnerOfferForm(OfferForm):
-    version = VersionField()
-
-
-class AllocationRowForm(FlaskForm):
-    class Meta:
-        csrf = False  # the enclosing form carries the token
-
-    enrolment = HiddenField()
-    offer = SelectField(_l("Praksisplass"), coerce=int, validate_choice=False)
-
-
-class AllocationForm(FlaskForm):
-    rows = FieldList(FormField(AllocationRowForm))
-    submission_key = SubmissionKeyField()
-
-
-class PreferencesForm(FlaskForm):
-    """One select per open offer («1. ønske», «2. ønske» … or «Ikke aktuelt»), added per page
-    (mbtrain.placements.views.preferences_form)."""
-
-    module_code = HiddenField(validators=[InputRequired()])
-
-
-def rank_choices(count: int):
-    return choices(
-        [(0, _l("Ikke aktuelt"))] + [(n, _l("%(n)d. ønske", n=n)) for n in range(1, count + 1)]
-    )
+    def gates(self) -> dict[str, date | int | None]:
+        """The dates recorded, and the version of the placement the form was opened on."""
+        return {
+            "confidentiality_signed_on": self.confidentiality_signed_on.data,
+            "politiattest_checked_on": self.politiattest_checked_on.data,
+            "seen_version": self.version.data,
+        }

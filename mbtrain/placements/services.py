@@ -1,9 +1,9 @@
-"""Placements: offers, preferences, allocation, the placements themselves, and who sees them.
+"""Placements themselves: proposing, changing and moving them on, and who sees them.
 
 ``set_status`` is the one way a placement's status changes: it checks the transition and, on
 the way to ACTIVE, the gates (taushetserklæring, politiattest), and appends a PlacementEvent.
-``placement_content`` is exactly what the organisation is shown and confirms.
-Services flush and never commit: the request owns the transaction.
+``placement_content`` is exactly what the organisation is shown and confirms. The pure rules
+are in ``rules``. Services flush and never commit: the request owns the transaction.
 """
 
 import logging
@@ -11,69 +11,37 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import joinedload, selectinload
 
 from mbtrain import policy
 from mbtrain.accounts.models import Role, User
 from mbtrain.cohorts.models import Cohort
-from mbtrain.concurrency import flush_versioned
+from mbtrain.concurrency import check_version, flush_versioned
 from mbtrain.curriculum.loader import Curriculum, Module, ModuleKind
 from mbtrain.curriculum.models import CurriculumVersion
 from mbtrain.curriculum.services import curriculum_of
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.enrolments.transitions import HOLDS_PLACE
-from mbtrain.errors import Refused
 from mbtrain.extensions import db
 from mbtrain.organisations.models import Organisation
-from mbtrain.people.models import Person
 from mbtrain.placements import rules
-from mbtrain.placements.models import (
-    Placement,
-    PlacementEvent,
-    PlacementOffer,
-    PlacementStatus,
+from mbtrain.placements.models import Placement, PlacementEvent, PlacementOffer, PlacementStatus
+from mbtrain.placements.rules import (
+    EDITABLE,
+    IN_FORCE,
+    MAX_WEEKLY_HOURS,
+    PlacementError,
+    PlacementErrors,
+    check_gates,
+    check_transition,
+    shared_items,
+    trainee_shown,
 )
 from mbtrain.schedule.models import PracticePeriod
 
 log = logging.getLogger(__name__)
 
 S = PlacementStatus
-
-ALLOWED: dict[PlacementStatus, frozenset[PlacementStatus]] = {
-    S.PROPOSED: frozenset({S.CONFIRMED, S.DECLINED, S.CANCELLED}),
-    S.CONFIRMED: frozenset({S.ACTIVE, S.CANCELLED}),
-    S.ACTIVE: frozenset({S.COMPLETED, S.CANCELLED}),
-    S.COMPLETED: frozenset(),
-    S.DECLINED: frozenset(),
-    S.CANCELLED: frozenset(),
-}
-# Placements that hold the trainee's time and an offer's place.
-IN_FORCE = frozenset({S.PROPOSED, S.CONFIRMED, S.ACTIVE, S.COMPLETED})
-EDITABLE = frozenset({S.PROPOSED, S.CONFIRMED, S.ACTIVE})
-MAX_WEEKLY_HOURS = 37.5
-
-PROTECTED_NAME = _l("Deltaker (skjermet)")
-
-
-class PlacementError(Refused):
-    """A broken placement rule; the message is meant for the user, ``field`` names the form
-    field it belongs to (None: the whole form)."""
-
-
-class PlacementErrors(PlacementError):
-    """Several broken rules at once (field → message), e.g. both dates of a placement."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        first_field, first_message = next(iter(errors.items()))
-        super().__init__(first_message, first_field)
-        self.errors = errors
-
-
-def raise_if(errors: dict[str, str]) -> None:
-    if errors:
-        raise PlacementErrors(errors)
 
 
 # The curriculum's practice modules ---------------------------------------------------------
@@ -122,47 +90,7 @@ def practice_window(cohort: Cohort, module_code: str) -> tuple[rules.Period, boo
     return (period.start_date, period.end_date), True
 
 
-def practice_windows(cohort: Cohort) -> list[tuple[Module, PracticePeriod | None]]:
-    """Each practice module of the cohort with its scheduled period (None: not yet)."""
-    periods = practice_periods(cohort)
-    return [(module, periods.get(module.code)) for module in practice_modules(cohort)]
-
-
 # Status ----------------------------------------------------------------------------------
-
-
-def check_transition(current: PlacementStatus, target: PlacementStatus) -> None:
-    if target not in ALLOWED[current]:
-        raise PlacementError(
-            _(
-                "Praksisplassen kan ikke endres fra «%(current)s» til «%(target)s».",
-                current=current.label,
-                target=target.label,
-            ),
-            field="status",
-        )
-
-
-def missing_gates(placement: Placement) -> list[str]:
-    """What must be recorded before the placement can start, in words (empty: nothing)."""
-    missing = []
-    if placement.confidentiality_signed_on is None:
-        missing.append(_("signert taushetserklæring"))
-    if placement.politiattest_required and placement.politiattest_checked_on is None:
-        missing.append(_("kontrollert politiattest"))
-    return missing
-
-
-def check_gates(placement: Placement) -> None:
-    missing = missing_gates(placement)
-    if missing:
-        raise PlacementError(
-            _(
-                "Praksisen kan ikke starte før dette er registrert: %(missing)s.",
-                missing=", ".join(missing),
-            ),
-            field="status",
-        )
 
 
 def set_status(
@@ -202,34 +130,6 @@ def _event(
 
 
 # What the organisation sees --------------------------------------------------------------
-
-
-def shared_items(protected: bool) -> list[str]:
-    """What the organisation gets to know about the trainee («Dette deles med dere»)."""
-    if protected:
-        return [
-            _("At en deltaker med skjermet identitet har praksis hos dere (uten navn)"),
-            _("Praksisperiode, datoer og timer per uke"),
-            _("Veileder og eventuell medveileder"),
-        ]
-    return [
-        _("Deltakerens navn"),
-        _("Deltakerens e-postadresse og telefonnummer"),
-        _("Praksisperiode, datoer og timer per uke"),
-        _("Veileder og eventuell medveileder"),
-    ]
-
-
-def trainee_shown(person: Person) -> dict:
-    """The trainee as the organisation sees them: a protected trainee without identity."""
-    if person.protected:
-        return {"name": str(PROTECTED_NAME), "email": "", "phone": "", "protected": True}
-    return {
-        "name": person.name,
-        "email": person.email,
-        "phone": person.phone or "",
-        "protected": False,
-    }
 
 
 def placement_content(placement: Placement) -> dict:
@@ -331,12 +231,16 @@ def check_placement(
         or offer.organisation_id != getattr(fields.organisation, "id", None)
     ):
         errors["offer"] = _("Tilbudet gjelder et annet kurs, en annen periode eller et annet sted.")
-    raise_if(errors)
+    if errors:
+        raise PlacementErrors(errors)
 
 
 def create_placement(
-    enrolment: Enrolment, fields: PlacementFields, *, by: User | None
+    enrolment: Enrolment | None, fields: PlacementFields, *, by: User | None
 ) -> Placement:
+    """Propose a placement (None: no trainee chosen)."""
+    if enrolment is None:
+        raise PlacementError(_("Velg en deltaker på kurset."), field="enrolment")
     if enrolment.status not in HOLDS_PLACE:
         raise PlacementError(
             _("Bare deltakere som har plass på kurset, kan få praksisplass."), field="enrolment"
@@ -382,20 +286,6 @@ def update_placement(
     return changed
 
 
-FIELD_LABELS = {
-    "organisation_id": _l("sted"),
-    "module_code": _l("praksisperiode"),
-    "supervisor_name": _l("veileder"),
-    "supervisor_email": _l("veileders e-post"),
-    "co_supervisor_name": _l("medveileder"),
-    "co_supervisor_email": _l("medveileders e-post"),
-    "start_date": _l("startdato"),
-    "end_date": _l("sluttdato"),
-    "weekly_hours": _l("timer per uke"),
-    "politiattest_required": _l("krav om politiattest"),
-}
-
-
 def _apply(placement: Placement, fields: PlacementFields) -> list[str]:
     supervisor_email = fields.supervisor_email.strip().lower()
     supervisor_user = _partner_user(fields.organisation, supervisor_email)
@@ -411,7 +301,7 @@ def _apply(placement: Placement, fields: PlacementFields) -> list[str]:
         "weekly_hours": float(fields.weekly_hours),
         "politiattest_required": bool(fields.politiattest_required),
     }
-    changed = [str(FIELD_LABELS[k]) for k, v in values.items() if getattr(placement, k) != v]
+    changed = [str(rules.FIELD_LABELS[k]) for k, v in values.items() if getattr(placement, k) != v]
     for key, value in values.items():
         setattr(placement, key, value)
     placement.organisation = fields.organisation
@@ -442,37 +332,46 @@ def record_gates(
     by: User | None,
 ) -> None:
     """Record the signed taushetserklæring and the checked politiattest (the gates to ACTIVE)."""
-    errors = {}
-    for name, value in (
-        ("confidentiality_signed_on", confidentiality_signed_on),
-        ("politiattest_checked_on", politiattest_checked_on),
-    ):
-        if value is not None and value > today:
-            errors[name] = _("Datoen kan ikke være fram i tid.")
-    raise_if(errors)
-    notes = []
-    if confidentiality_signed_on != placement.confidentiality_signed_on:
-        placement.confidentiality_signed_on = confidentiality_signed_on
-        notes.append(
-            _(
-                "taushetserklæring signert %(date)s",
-                date=confidentiality_signed_on.strftime("%d.%m.%Y"),
-            )
-            if confidentiality_signed_on
-            else _("taushetserklæring fjernet")
-        )
-    if politiattest_checked_on != placement.politiattest_checked_on:
-        placement.politiattest_checked_on = politiattest_checked_on
-        notes.append(
-            _(
-                "politiattest kontrollert %(date)s",
-                date=politiattest_checked_on.strftime("%d.%m.%Y"),
-            )
-            if politiattest_checked_on
-            else _("politiattest fjernet")
-        )
+    gates = {
+        "confidentiality_signed_on": confidentiality_signed_on,
+        "politiattest_checked_on": politiattest_checked_on,
+    }
+    if errors := rules.gate_errors(gates, today):
+        raise PlacementErrors(errors)
+    notes = rules.gate_notes(placement, gates)
+    for name, value in gates.items():
+        setattr(placement, name, value)
     if notes:
         _event(placement, _("Registrert: %(notes)s", notes=", ".join(notes)), by_user=by)
+
+
+# From the coordinator's forms, opened on ``seen_version`` of the placement -------------------
+
+
+def edit_placement(
+    placement: Placement, seen_version: int | None, fields: PlacementFields, *, by: User
+) -> list[str]:
+    check_version(placement.version, seen_version)
+    return update_placement(placement, fields, by=by)
+
+
+def change_status(
+    placement: Placement,
+    seen_version: int | None,
+    target: PlacementStatus,
+    *,
+    by: User,
+    reason: str,
+) -> PlacementEvent:
+    check_version(placement.version, seen_version)
+    return set_status(placement, target, by_user=by, reason=reason)
+
+
+def save_gates(
+    placement: Placement, *, seen_version: int | None, today: date, by: User, **gates: date | None
+) -> None:
+    check_version(placement.version, seen_version)
+    record_gates(placement, **gates, today=today, by=by)
 
 
 # Places taken from offers ----------------------------------------------------------------
@@ -493,24 +392,3 @@ def placed_counts(offer_ids: list[int]) -> dict[int, int]:
 def free_places(offers: list[PlacementOffer]) -> dict[int, int]:
     placed = placed_counts([offer.id for offer in offers])
     return {offer.id: max(0, offer.places - placed.get(offer.id, 0)) for offer in offers}
-
-
-# The trainee's own -----------------------------------------------------------------------
-
-
-def own_placements(person: Person) -> list[Placement]:
-    return list(
-        db.session.scalars(
-            select(Placement)
-            .join(Enrolment, Enrolment.id == Placement.enrolment_id)
-            .where(Enrolment.person_id == person.id)
-            .options(
-                joinedload(Placement.organisation),
-                joinedload(Placement.enrolment)
-                .joinedload(Enrolment.cohort)
-                .joinedload(Cohort.curriculum_version),
-                selectinload(Placement.events),
-            )
-            .order_by(Placement.start_date.desc(), Placement.id)
-        )
-    )

@@ -1,162 +1,36 @@
 """Placements: the coordinator's pages, the trainee's «Min praksis» and the partner's
-«Praksisplasser hos oss» (offers, wishes and allocation are in offer_views).
+«Praksisplasser hos oss». Offers and allocation are in mbtrain.offers, follow-up in
+mbtrain.followup, what a supervisor signs in mbtrain.partner."""
 
-The loaders answer 404 for anything out of scope; ``load_partner_placement`` applies the
-data-minimisation rule (mbtrain.policy.partner_can_see) and is the one way a partner reaches
-a placement.
-"""
-
-from decimal import Decimal
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
 from mbtrain.audit.models import AccessAction
-from mbtrain.audit.services import record_access
+from mbtrain.audit.services import log_change, log_view
 from mbtrain.cohorts.access import load_cohort
 from mbtrain.cohorts.models import Cohort
-from mbtrain.concurrency import check_version
-from mbtrain.enrolments.models import Enrolment
-from mbtrain.enrolments.transitions import HOLDS_PLACE
 from mbtrain.errors import StaleEdit
-from mbtrain.extensions import db
-from mbtrain.forms import choices
 from mbtrain.i18n import today
-from mbtrain.idempotency import earlier_result, remember_submission
-from mbtrain.organisations.models import Organisation
+from mbtrain.idempotency import attempt_once, sent_on
+from mbtrain.offers import services as offer_services
+from mbtrain.offers.access import chosen_offer
+from mbtrain.offers.boards import boards
+from mbtrain.partner.access import load_partner_placement, partner_organisation, partner_rows
+from mbtrain.people.access import own_person
 from mbtrain.people.models import Person
-from mbtrain.placements import forms, services
-from mbtrain.placements import offers as offer_services
-from mbtrain.placements.models import (
-    Placement,
-    PlacementEvent,
-    PlacementOffer,
-    PlacementStatus,
+from mbtrain.placements import forms, rules, services
+from mbtrain.placements.access import (
+    about,
+    about_me,
+    load_placement,
+    own_placements,
 )
-from mbtrain.policy import (
-    may_manage_county,
-    partner_access_days,
-    partner_placements,
-    visible_cohorts,
-)
+from mbtrain.placements.models import Placement, PlacementOffer
+from mbtrain.policy import partner_access_days
+from mbtrain.web import attempt, submitted
 
 bp = Blueprint("placements", __name__)
-
-S = PlacementStatus
-# What the coordinator does from the placement page; confirming or declining is the
-# supervisor's (portal or single-use link).
-COORDINATOR_TARGETS = (S.ACTIVE, S.COMPLETED, S.CANCELLED)
-
-
-@bp.app_template_filter("hours")
-def hours_filter(value: float | Decimal | None) -> str:
-    """19 or 19,5: hours as Norwegians write them."""
-    return format_decimal(value, "#,##0.#") if value is not None else ""
-
-
-# Loaders ---------------------------------------------------------------------------------
-
-
-def load_placement(placement_id: int, *, manage: bool = False) -> Placement:
-    """The placement if its cohort is visible to this user (and manageable, if asked); else 404."""
-    placement = db.session.scalar(
-        select(Placement)
-        .join(Enrolment, Enrolment.id == Placement.enrolment_id)
-        .join(Cohort, Cohort.id == Enrolment.cohort_id)
-        .where(Placement.id == placement_id, visible_cohorts(current_user))
-        .options(
-            joinedload(Placement.organisation),
-            joinedload(Placement.enrolment).joinedload(Enrolment.person),
-            joinedload(Placement.enrolment)
-            .joinedload(Enrolment.cohort)
-            .joinedload(Cohort.curriculum_version),
-            selectinload(Placement.events).joinedload(PlacementEvent.by_user),
-        )
-    )
-    if placement is None or (
-        manage and not may_manage_county(current_user, placement.enrolment.cohort.county_id)
-    ):
-        abort(404)
-    return placement
-
-
-def load_partner_placement(placement_id: int) -> Placement:
-    """A placement the signed-in partner may see (own organisation, within the access time,
-    never a waiting list); 404 otherwise, also for ids that exist elsewhere."""
-    placement = db.session.scalar(
-        select(Placement)
-        .where(Placement.id == placement_id, partner_placements(current_user, today()))
-        .options(
-            joinedload(Placement.organisation),
-            joinedload(Placement.enrolment).joinedload(Enrolment.person),
-            joinedload(Placement.enrolment)
-            .joinedload(Enrolment.cohort)
-            .joinedload(Cohort.curriculum_version),
-            selectinload(Placement.events),
-        )
-    )
-    if placement is None or not services.partner_can_see(current_user, placement, today()):
-        abort(404)
-    return placement
-
-
-def own_person() -> Person | None:
-    return db.session.scalar(select(Person).where(Person.user_id == current_user.id))
-
-
-# Shared pieces ---------------------------------------------------------------------------
-
-
-def show_error(form, error: services.PlacementError) -> None:
-    errors = getattr(error, "errors", None) or {error.field: str(error)}
-    for name, message in errors.items():
-        field = getattr(form, name, None) if name else None
-        (field.errors if field is not None else form.form_errors).append(message)
-
-
-def log_placement(placement: Placement, action: AccessAction) -> None:
-    person = placement.enrolment.person
-    record_access(
-        action,
-        object_type="placement",
-        object_id=placement.id,
-        subject_person_id=person.id,
-        subject_user_id=person.user_id,
-        purpose="PLACEMENT",
-    )
-
-
-def organisation_choices(form) -> None:
-    organisations = db.session.scalars(select(Organisation).order_by(Organisation.name))
-    form.organisation.choices = choices(
-        [(0, _("Velg sted"))] + [(o.id, o.name) for o in organisations]
-    )
-
-
-def module_choices(form, cohort: Cohort) -> None:
-    form.module_code.choices = choices(
-        (m.code, f"{m.title} ({m.code})") for m in services.practice_modules(cohort)
-    )
-
-
-def _placement_fields(form, offer: PlacementOffer | None = None) -> services.PlacementFields:
-    return services.PlacementFields(
-        organisation=db.session.get(Organisation, form.organisation.data or 0),
-        module_code=form.module_code.data,
-        supervisor_name=form.supervisor_name.data,
-        supervisor_email=form.supervisor_email.data,
-        co_supervisor_name=form.co_supervisor_name.data or "",
-        co_supervisor_email=form.co_supervisor_email.data or "",
-        start_date=form.start_date.data,
-        end_date=form.end_date.data,
-        weekly_hours=float(form.weekly_hours.data),
-        politiattest_required=form.politiattest_required.data,
-        offer=offer,
-    )
 
 
 # The coordinator's pages -----------------------------------------------------------------
@@ -165,93 +39,62 @@ def _placement_fields(form, offer: PlacementOffer | None = None) -> services.Pla
 @bp.get("/kurs/<int:cohort_id>/praksis")
 def cohort_placements(cohort_id: int):
     cohort = load_cohort(cohort_id, manage=True)
-    boards = offer_services.boards(cohort)
-    record_access(
-        AccessAction.VIEW, object_type="cohort_placements", object_id=cohort.id, purpose="PLACEMENT"
-    )
-    db.session.commit()
-    return render_template("placements/cohort.html", cohort=cohort, boards=boards)
+    log_view("cohort_placements", "PLACEMENT", object_id=cohort.id)
+    return render_template("placements/cohort.html", cohort=cohort, boards=boards(cohort))
 
 
 @bp.route("/kurs/<int:cohort_id>/praksis/ny", methods=["GET", "POST"])
 def create_placement(cohort_id: int):
     cohort = load_cohort(cohort_id, manage=True)
-    form = forms.CreatePlacementForm()
-    _fill_placement_choices(form, cohort)
-    offer = _chosen_offer(cohort, form.offer.data or request.args.get("tilbud"))
-    if request.method == "GET":
-        _prefill(form, cohort, offer)
-    if form.validate_on_submit():
-        if earlier := earlier_result(form.submission_key.data):
-            flash(
-                _("Skjemaet var allerede sendt. Praksisplassen er ikke opprettet to ganger."),
-                "info",
-            )
-            return redirect(earlier)
-        enrolment = db.session.get(Enrolment, form.enrolment.data)
-        try:
-            if enrolment is None or enrolment.cohort_id != cohort.id:
-                raise services.PlacementError(_("Velg en deltaker på kurset."), field="enrolment")
-            placement = services.create_placement(
-                enrolment, _placement_fields(form, offer), by=current_user
-            )
-        except services.PlacementError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            target = url_for("placements.placement_detail", placement_id=placement.id)
-            remember_submission(form.submission_key.data, current_user.id, target)
-            log_placement(placement, AccessAction.CREATE)
-            db.session.commit()
-            flash(_("Praksisplassen er foreslått."), "success")
-            return redirect(target)
-    return render_template(
-        "placements/form.html", form=form, cohort=cohort, placement=None, offer=offer
-    ), 400 if form.errors else 200
+    form, offer = _new_placement_form(cohort)
+    if submitted(form) and (
+        made := attempt_once(
+            form, services.create_placement, *form.proposal(cohort, offer), by=current_user
+        )
+    ):
+        log_change(made.value, "PLACEMENT", **about(made.value, action=AccessAction.CREATE))
+        flash(_("Praksisplassen er foreslått."), "success")
+        return sent_on(form, url_for(".placement_detail", placement_id=made.value.id))
+    return render_template("placements/form.html", form=form, cohort=cohort, offer=offer)
 
 
-def _fill_placement_choices(form, cohort: Cohort) -> None:
-    organisation_choices(form)
-    module_choices(form, cohort)
-    enrolments = db.session.execute(
-        select(Enrolment.id, Person.name)
-        .join(Person, Person.id == Enrolment.person_id)
-        .where(Enrolment.cohort_id == cohort.id, Enrolment.status.in_(HOLDS_PLACE))
-        .order_by(Person.name)
-    )
-    form.enrolment.choices = choices([(0, _("Velg deltaker"))] + [tuple(row) for row in enrolments])
+def _new_placement_form(cohort: Cohort) -> tuple[forms.CreatePlacementForm, PlacementOffer | None]:
+    """The form and the offer it is made from, if any; a new form is filled in."""
+    form = forms.CreatePlacementForm().for_cohort(cohort)
+    offer = chosen_offer(cohort, form.offer.data or request.args.get("tilbud"))
+    if not form.is_submitted():
+        form.prefill(_defaults(cohort, offer))
+    return form, offer
 
 
-def _chosen_offer(cohort: Cohort, raw: str | None) -> PlacementOffer | None:
-    offer = db.session.get(PlacementOffer, int(raw)) if raw and str(raw).isdigit() else None
-    return offer if offer is not None and offer.cohort_id == cohort.id else None
-
-
-def _prefill(form, cohort: Cohort, offer: PlacementOffer | None) -> None:
+def _defaults(cohort: Cohort, offer: PlacementOffer | None) -> dict:
+    """A new placement's fields: from the offer it is made from, or else the practice period;
+    the trainee and period from the link that led here."""
+    defaults = {}
     if (enrolment_id := request.args.get("deltaker", "")).isdigit():
-        form.enrolment.data = int(enrolment_id)
-    if (module_code := request.args.get("modul")) in {
-        m.code for m in services.practice_modules(cohort)
-    }:
-        form.module_code.data = module_code
-    module = services.practice_module(
-        cohort, form.module_code.data or form.module_code.choices[0].value
-    )
+        defaults["enrolment"] = int(enrolment_id)
+    codes = [m.code for m in services.practice_modules(cohort)]
+    if (module_code := request.args.get("modul")) in codes:
+        defaults["module_code"] = module_code
+    module = services.practice_module(cohort, defaults.get("module_code") or codes[0])
     if offer is None:
         window, _scheduled = services.practice_window(cohort, module.code)
-        form.start_date.data, form.end_date.data = window
-        form.weekly_hours.data = Decimal(str(offer_services.default_weekly_hours(module, *window)))
-        return
-    form.offer.data = str(offer.id)
-    form.organisation.data = offer.organisation_id
-    form.module_code.data = offer.module_code
-    form.start_date.data, form.end_date.data = offer.start_date, offer.end_date
-    form.politiattest_required.data = offer.politiattest_required
-    form.weekly_hours.data = Decimal(
-        str(offer_services.default_weekly_hours(module, offer.start_date, offer.end_date))
-    )
+        hours = offer_services.default_weekly_hours(module, *window)
+        return defaults | {"start_date": window[0], "end_date": window[1], "weekly_hours": hours}
+    defaults |= {
+        "offer": str(offer.id),
+        "organisation": offer.organisation_id,
+        "module_code": offer.module_code,
+        "start_date": offer.start_date,
+        "end_date": offer.end_date,
+        "politiattest_required": offer.politiattest_required,
+        "weekly_hours": offer_services.default_weekly_hours(
+            module, offer.start_date, offer.end_date
+        ),
+    }
     if supervisor := offer_services.default_supervisor(offer):
-        form.supervisor_name.data, form.supervisor_email.data = supervisor
+        defaults["supervisor_name"], defaults["supervisor_email"] = supervisor
+    return defaults
 
 
 @bp.get("/praksis/<int:placement_id>")
@@ -259,173 +102,109 @@ def placement_detail(placement_id: int):
     return _render_detail(load_placement(placement_id, manage=True))
 
 
-def _render_detail(placement: Placement, status: int = 200, **forms_):
-    forms_.setdefault(
-        "gates_form",
-        forms.GatesForm(
-            version=placement.version,
-            confidentiality_signed_on=placement.confidentiality_signed_on,
-            politiattest_checked_on=placement.politiattest_checked_on,
-        ),
-    )
-    posted = forms_.get("status_forms", {})
+def _render_detail(
+    placement: Placement,
+    *,
+    status_form: forms.StatusForm | None = None,
+    gates_form: forms.GatesForm | None = None,
+):
+    """The placement page; a form that was sent and refused is shown as it was sent (on a
+    stale edit, with the version now saved)."""
+    for sent in (status_form, gates_form):
+        if isinstance(getattr(sent, "refused", None), StaleEdit):
+            sent.version.data = placement.version
+    posted = {status_form.target: status_form} if status_form and status_form.target else {}
     status_forms = {}
-    for target in COORDINATOR_TARGETS:
-        if target in services.ALLOWED[placement.status]:
-            form = posted.get(target) or forms.StatusForm(version=placement.version)
-            form.status.data = target.value
-            status_forms[target] = form
-    log_placement(placement, AccessAction.VIEW)
-    db.session.commit()
+    for target in rules.COORDINATOR_TARGETS:
+        if target in rules.ALLOWED[placement.status]:
+            status_forms[target] = posted.get(target) or forms.StatusForm(
+                formdata=None, version=placement.version, status=target.value
+            )
+    log_view(placement, "PLACEMENT", **about(placement))
     return render_template(
         "placements/detail.html",
         placement=placement,
         content=services.placement_content(placement),
-        missing=services.missing_gates(placement),
+        missing=rules.missing_gates(placement),
         status_forms=status_forms,
-        gates_form=forms_["gates_form"],
-        editable=placement.status in services.EDITABLE,
-    ), status
+        gates_form=gates_form or forms.GatesForm(formdata=None, obj=placement),
+        editable=placement.status in rules.EDITABLE,
+    )
 
 
 @bp.route("/praksis/<int:placement_id>/endre", methods=["GET", "POST"])
 def edit_placement(placement_id: int):
     placement = load_placement(placement_id, manage=True)
-    cohort = placement.enrolment.cohort
+    form = _edit_form(placement)
+    if submitted(form) and attempt(
+        form, services.edit_placement, placement, form.version.data, form.fields(), by=current_user
+    ):
+        log_change(placement, "PLACEMENT", **about(placement))
+        flash(_("Endringene er lagret."), "success")
+        return redirect(url_for(".placement_detail", placement_id=placement.id))
+    return _render_edit(placement, form)
+
+
+def _edit_form(placement: Placement) -> forms.EditPlacementForm:
     form = forms.EditPlacementForm(obj=placement if request.method == "GET" else None)
-    organisation_choices(form)
-    module_choices(form, cohort)
+    forms.organisation_choices(form)
+    forms.module_choices(form, placement.enrolment.cohort)
     if request.method == "GET":
         form.organisation.data = placement.organisation_id
-    status = 200
-    if form.validate_on_submit():
-        try:
-            check_version(placement.version, form.version.data)
-            services.update_placement(placement, _placement_fields(form), by=current_user)
-        except StaleEdit as error:
-            db.session.rollback()
-            form.form_errors.append(str(error))
-            placement = load_placement(placement_id, manage=True)
-            form.version.data, status = placement.version, 409
-        except services.PlacementError as error:
-            db.session.rollback()
-            placement = load_placement(placement_id, manage=True)
-            show_error(form, error)
-            status = 400
-        else:
-            log_placement(placement, AccessAction.UPDATE)
-            db.session.commit()
-            flash(_("Endringene er lagret."), "success")
-            return redirect(url_for("placements.placement_detail", placement_id=placement.id))
-    elif request.method == "POST":
-        status = 400
-    log_placement(placement, AccessAction.VIEW)
-    db.session.commit()
+    return form
+
+
+def _render_edit(placement: Placement, form: forms.EditPlacementForm):
+    if conflict := isinstance(getattr(form, "refused", None), StaleEdit):
+        form.version.data = placement.version
+    log_view(placement, "PLACEMENT", **about(placement))
     return render_template(
         "placements/form.html",
         form=form,
-        cohort=cohort,
+        cohort=placement.enrolment.cohort,
         placement=placement,
         offer=None,
-        conflict=status == 409,
-    ), status
+        conflict=conflict,
+    )
 
 
 @bp.post("/praksis/<int:placement_id>/status")
 def change_status(placement_id: int):
     placement = load_placement(placement_id, manage=True)
     form = forms.StatusForm()
-    try:
-        target = S(form.status.data)
-    except ValueError:
-        abort(400)
-    if target not in COORDINATOR_TARGETS:
-        abort(400)
-    if not form.validate_on_submit():
-        return _render_detail(placement, 400, status_forms={target: form})
-    try:
-        check_version(placement.version, form.version.data)
-        services.set_status(placement, target, by_user=current_user, reason=form.reason.data or "")
-    except (StaleEdit, services.PlacementError) as error:
-        db.session.rollback()
-        placement = load_placement(placement_id, manage=True)
-        if isinstance(error, StaleEdit):
-            flash(str(error), "error")
-            form.version.data = placement.version
-            return _render_detail(placement, 409)
-        show_error(form, error)
-        if error.field == "status":
-            form.form_errors = [str(error)]
-        return _render_detail(placement, 400, status_forms={target: form})
-    log_placement(placement, AccessAction.UPDATE)
-    db.session.commit()
-    flash(_("Status er endret til «%(status)s».", status=target.label), "success")
-    return redirect(url_for("placements.placement_detail", placement_id=placement.id))
+    if submitted(form) and attempt(
+        form, services.change_status, placement, form.version.data, **form.change(), by=current_user
+    ):
+        log_change(placement, "PLACEMENT", **about(placement))
+        flash(_("Status er endret til «%(status)s».", status=form.target.label), "success")
+        return redirect(url_for(".placement_detail", placement_id=placement.id))
+    return _render_detail(placement, status_form=form)
 
 
 @bp.post("/praksis/<int:placement_id>/krav")
 def record_gates(placement_id: int):
     placement = load_placement(placement_id, manage=True)
     form = forms.GatesForm()
-    if not form.validate_on_submit():
-        return _render_detail(placement, 400, gates_form=form)
-    try:
-        check_version(placement.version, form.version.data)
-        services.record_gates(
-            placement,
-            confidentiality_signed_on=form.confidentiality_signed_on.data,
-            politiattest_checked_on=form.politiattest_checked_on.data,
-            today=today(),
-            by=current_user,
-        )
-    except (StaleEdit, services.PlacementError) as error:
-        db.session.rollback()
-        placement = load_placement(placement_id, manage=True)
-        if isinstance(error, StaleEdit):
-            form.form_errors.append(str(error))
-            form.version.data = placement.version
-            return _render_detail(placement, 409, gates_form=form)
-        show_error(form, error)
-        return _render_detail(placement, 400, gates_form=form)
-    log_placement(placement, AccessAction.UPDATE)
-    db.session.commit()
-    flash(_("Opplysningene er lagret."), "success")
-    return redirect(url_for("placements.placement_detail", placement_id=placement.id))
+    if submitted(form) and attempt(
+        form, services.save_gates, placement, **form.gates(), today=today(), by=current_user
+    ):
+        log_change(placement, "PLACEMENT", **about(placement))
+        flash(_("Opplysningene er lagret."), "success")
+        return redirect(url_for(".placement_detail", placement_id=placement.id))
+    return _render_detail(placement, gates_form=form)
 
 
 # The partner's portal --------------------------------------------------------------------
 
 
-def partner_organisation() -> Organisation:
-    if current_user.organisation is None:
-        abort(404)
-    return current_user.organisation
-
-
 @bp.get("/portal/praksis")
 def partner_list():
     organisation = partner_organisation()
-    placements = db.session.scalars(
-        select(Placement)
-        .where(partner_placements(current_user, today()))
-        .options(
-            joinedload(Placement.enrolment).joinedload(Enrolment.person),
-            joinedload(Placement.enrolment).joinedload(Enrolment.cohort),
-        )
-        .order_by(Placement.start_date.desc(), Placement.id)
-    ).all()
-    record_access(
-        AccessAction.VIEW,
-        object_type="partner_placements",
-        object_id=organisation.id,
-        purpose="PLACEMENT",
-    )
-    db.session.commit()
-    rows = [(p, services.trainee_shown(p.enrolment.person)) for p in placements]
+    log_view("partner_placements", "PLACEMENT", object_id=organisation.id)
     return render_template(
         "placements/partner_list.html",
         organisation=organisation,
-        rows=rows,
+        rows=partner_rows(),
         access_days=partner_access_days(),
     )
 
@@ -433,9 +212,8 @@ def partner_list():
 @bp.get("/portal/praksis/<int:placement_id>")
 def partner_detail(placement_id: int):
     placement = load_partner_placement(placement_id)
+    log_view(placement, "PLACEMENT", **about(placement))
     content = services.placement_content(placement)
-    log_placement(placement, AccessAction.VIEW)
-    db.session.commit()
     return render_template("placements/partner_detail.html", placement=placement, content=content)
 
 
@@ -445,22 +223,14 @@ def partner_detail(placement_id: int):
 @bp.get("/min-praksis")
 def my_placements():
     person = own_person()
-    placements = services.own_placements(person) if person else []
     if person is not None:
-        log_own(person, AccessAction.VIEW, "own_placements")
-        db.session.commit()
+        log_view("own_placements", "OWN_DATA", **about_me(person))
+    return _render_mine(person)
+
+
+def _render_mine(person: Person | None):
+    placements = own_placements(person) if person else []
     titles = {p.id: services.module_title(p.enrolment.cohort, p.module_code) for p in placements}
     return render_template(
         "placements/mine.html", person=person, placements=placements, module_titles=titles
-    )
-
-
-def log_own(person: Person, action: AccessAction, object_type: str) -> None:
-    record_access(
-        action,
-        object_type=object_type,
-        object_id=person.id,
-        subject_person_id=person.id,
-        subject_user_id=current_user.id,
-        purpose="OWN_DATA",
     )

@@ -49,7 +49,9 @@ class SessionForm(FlaskForm):
 
 
 class AddSessionForm(SessionForm):
-    submission_key = SubmissionKeyField()
+    submission_key = SubmissionKeyField(
+        repeated=_l("Skjemaet var allerede sendt. Økten er ikke lagt til to ganger.")
+    )
 
     @classmethod
     def starting(cls, cohort: Cohort) -> "AddSessionForm":

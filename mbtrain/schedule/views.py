@@ -11,7 +11,7 @@ from mbtrain.cohorts.models import Cohort
 from mbtrain.extensions import limiter
 from mbtrain.http import public_url
 from mbtrain.i18n import today
-from mbtrain.idempotency import Repeat, once, remember_submission
+from mbtrain.idempotency import attempt_once, sent_on
 from mbtrain.people.access import own_person
 from mbtrain.schedule import feeds, services, sessions
 from mbtrain.schedule.access import load_feed, load_own_person, load_session
@@ -75,25 +75,19 @@ def _generated(cohort: Cohort, schedule: Schedule):
 # Single sessions -------------------------------------------------------------------------
 
 
-def _added(key: str, session: CourseSession | Repeat, cohort: Cohort):
-    if isinstance(session, Repeat):
-        flash(_("Skjemaet var allerede sendt. Økten er ikke lagt til to ganger."), "info")
-        return redirect(session.url)
-    target = back_to(cohort, session.date)
-    remember_submission(key, current_user.id, target)
+def _added(form: AddSessionForm, session: CourseSession, cohort: Cohort):
     flash(_("Økten er lagt til %(date)s.", date=short_date(session.date)), "success")
-    return redirect(target)
+    return sent_on(form, back_to(cohort, session.date))
 
 
 @bp.route("/kurs/<int:cohort_id>/timeplan/okter/ny", methods=["GET", "POST"])
 def add_session(cohort_id: int):
     cohort = load_cohort(cohort_id)
     form = offer_modules(AddSessionForm.starting(cohort), cohort)
-    key = form.submission_key.data
     if form.validate_on_submit() and (
-        done := attempt(form, once, key, sessions.add_session, cohort, form.fields())
+        done := attempt_once(form, sessions.add_session, cohort, form.fields())
     ):
-        return _added(key, done.value, cohort)
+        return _added(form, done.value, cohort)
     refuse(200)  # the form shown again with its messages is an ordinary page, as it always was
     return session_page(cohort, None, form)
 

@@ -17,8 +17,9 @@ from mbtrain.cohorts.models import Cohort, CohortStatus
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
 from mbtrain.extensions import db
 from mbtrain.i18n import today
+from mbtrain.offers import services as offers
 from mbtrain.organisations.models import Organisation, OrganisationType
-from mbtrain.placements import offers, services
+from mbtrain.placements import services
 from mbtrain.placements.models import Placement, PlacementOffer, PlacementStatus
 from mbtrain.schedule.models import PracticePeriod
 

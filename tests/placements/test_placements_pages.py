@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 from mbtrain.accounts.models import Role
 from mbtrain.audit.models import AccessAction
 from mbtrain.extensions import db
+from mbtrain.offers import services as offers
 from mbtrain.organisations.models import ContactPerson
-from mbtrain.placements import offers, services
+from mbtrain.placements import services
 from mbtrain.placements.models import Placement, PlacementPreference
 from mbtrain.placements.models import PlacementStatus as S
 from tests.placements.core_support import (

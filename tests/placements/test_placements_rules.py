@@ -6,8 +6,12 @@ from datetime import date
 import pytest
 
 from mbtrain.placements.models import PlacementStatus as S
-from mbtrain.placements.rules import offer_date_errors, placement_date_errors
-from mbtrain.placements.services import PlacementError, check_transition
+from mbtrain.placements.rules import (
+    PlacementError,
+    check_transition,
+    offer_date_errors,
+    placement_date_errors,
+)
 
 # Written out independently of the code under test.
 EXPECTED = {

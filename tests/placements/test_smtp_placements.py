@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from mbtrain.extensions import db
 from mbtrain.placements.models import FinalEvaluation, HoursEntry, PlacementStatus
-from tests.placements.followup_support import (
+from tests.followup.followup_support import (
     SUPERVISOR,
     sign_form,
     this_week,

@@ -19,7 +19,7 @@ from mbtrain.placements.models import (
     Signature,
     SignedAction,
 )
-from tests.placements.followup_support import (
+from tests.followup.followup_support import (
     SUPERVISOR,
     last_log_id,
     link_path,

@@ -2,13 +2,13 @@
 
 Partners (or the coordinator for them) offer N places in one practice period; trainees rank
 the open offers; the coordinator sees who still lacks a place, asks for a suggestion
-(mbtrain.placements.matching, pure) and accepts it, which proposes the placements. Services
+(mbtrain.offers.matching, pure) and accepts it, which proposes the placements. Services
 flush and never commit.
 """
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
@@ -17,33 +17,45 @@ from sqlalchemy.orm import joinedload
 
 from mbtrain.accounts.models import Role, User
 from mbtrain.cohorts.models import Cohort, CohortStatus
+from mbtrain.concurrency import check_version
 from mbtrain.curriculum.loader import Module
-from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
+from mbtrain.enrolments.models import Enrolment
 from mbtrain.enrolments.transitions import HOLDS_PLACE
 from mbtrain.extensions import db
+from mbtrain.offers import matching
+from mbtrain.offers.boards import Board, board
 from mbtrain.organisations.models import ContactPerson, Organisation
-from mbtrain.people.models import Person
-from mbtrain.placements import matching, rules
+from mbtrain.placements import rules
 from mbtrain.placements.models import Placement, PlacementOffer, PlacementPreference
+from mbtrain.placements.rules import IN_FORCE, PlacementError, PlacementErrors
 from mbtrain.placements.services import (
-    IN_FORCE,
-    PlacementError,
     PlacementFields,
     create_placement,
-    free_places,
     placed_counts,
     practice_module,
     practice_modules,
     practice_periods,
     practice_window,
-    raise_if,
 )
 from mbtrain.schedule.models import PracticePeriod
 
 log = logging.getLogger(__name__)
 
-# Enrolments shown on the coordinator's placement pages.
-ON_THE_BOARD = HOLDS_PLACE | {EnrolmentStatus.FULLFORT, EnrolmentStatus.AVBRUTT}
+
+class AllocationError(PlacementError):
+    """A row of the allocation that cannot be accepted (``field``: ``offer-<enrolment id>``);
+    the message goes on that row's choice."""
+
+    def __init__(self, message: str, enrolment_id: int) -> None:
+        super().__init__(message, field=f"offer-{enrolment_id}")
+        self.enrolment_id = str(enrolment_id)
+
+    def place(self, form) -> None:
+        row = next((r for r in form.rows if r.enrolment.data == self.enrolment_id), None)
+        if row is None:
+            form.form_errors.append(self.message)
+        else:
+            row.offer.errors = [self.message]
 
 
 # Offers ----------------------------------------------------------------------------------
@@ -92,7 +104,8 @@ def save_offer(
         )
     if not fields.field_of_work.strip():
         errors["field_of_work"] = _("Skriv hvilket arbeidsfelt plassene er i.")
-    raise_if(errors)
+    if errors:
+        raise PlacementErrors(errors)
     if offer is None:
         offer = PlacementOffer(cohort=cohort, created_by_id=by.id if by else None)
         db.session.add(offer)
@@ -107,6 +120,28 @@ def save_offer(
     db.session.flush()
     log.info("offer %s saved for cohort %s", offer.id, cohort.id)
     return offer
+
+
+def save_edited_offer(
+    offer: PlacementOffer, seen_version: int | None, fields: OfferFields, *, by: User
+) -> PlacementOffer:
+    """save_offer from a form opened on ``seen_version`` of the offer."""
+    check_version(offer.version, seen_version)
+    return save_offer(offer, offer.cohort, fields, by=by)
+
+
+def offer_in_window(cohort: Cohort, fields: OfferFields, *, by: User) -> PlacementOffer:
+    """A partner's new offer; dates left out are the practice period's first or last day."""
+    window, _scheduled = practice_window(cohort, fields.module_code)
+    fields.start_date = fields.start_date or window[0]
+    fields.end_date = fields.end_date or window[1]
+    return save_offer(None, cohort, fields, by=by)
+
+
+def practice_windows(cohort: Cohort) -> list[tuple[Module, PracticePeriod | None]]:
+    """Each practice module of the cohort with its scheduled period (None: not yet)."""
+    periods = practice_periods(cohort)
+    return [(module, periods.get(module.code)) for module in practice_modules(cohort)]
 
 
 def open_offers(cohort: Cohort, module_code: str | None = None) -> list[PlacementOffer]:
@@ -208,81 +243,7 @@ def preferences_of(enrolment_ids: list[int]) -> dict[int, list[int]]:
     return result
 
 
-# The coordinator's overview and allocation -----------------------------------------------
-
-
-@dataclass
-class Row:
-    enrolment: Enrolment
-    placements: list[Placement] = field(default_factory=list)
-
-    @property
-    def lacking(self) -> bool:
-        return self.enrolment.status in HOLDS_PLACE and not any(
-            p.status in IN_FORCE for p in self.placements
-        )
-
-
-@dataclass
-class Board:
-    """One practice module of a cohort: when, who has (or lacks) a place, and the offers."""
-
-    module: Module
-    period: PracticePeriod | None
-    rows: list[Row]
-    offers: list[tuple[PlacementOffer, int]]  # (offer, free places)
-
-    @property
-    def lacking(self) -> list[Row]:
-        return [row for row in self.rows if row.lacking]
-
-    @property
-    def free(self) -> int:
-        return sum(free for offer, free in self.offers if offer.open)
-
-
-def boards(cohort: Cohort) -> list[Board]:
-    """Every practice module of the cohort with its placements and offers, in a fixed number
-    of queries whatever the cohort's size."""
-    enrolments = db.session.scalars(
-        select(Enrolment)
-        .join(Person, Person.id == Enrolment.person_id)
-        .where(Enrolment.cohort_id == cohort.id, Enrolment.status.in_(ON_THE_BOARD))
-        .options(joinedload(Enrolment.person))
-        .order_by(Person.name, Enrolment.id)
-    ).all()
-    placements = db.session.scalars(
-        select(Placement)
-        .join(Enrolment, Enrolment.id == Placement.enrolment_id)
-        .where(Enrolment.cohort_id == cohort.id)
-        .options(joinedload(Placement.organisation))
-        .order_by(Placement.start_date, Placement.id)
-    ).all()
-    offers = db.session.scalars(
-        select(PlacementOffer)
-        .where(PlacementOffer.cohort_id == cohort.id)
-        .options(joinedload(PlacementOffer.organisation))
-        .order_by(PlacementOffer.start_date, PlacementOffer.id)
-    ).all()
-    free = free_places(list(offers))
-    periods = practice_periods(cohort)
-    by_key: dict[tuple[int, str], list[Placement]] = defaultdict(list)
-    for placement in placements:
-        by_key[placement.enrolment_id, placement.module_code].append(placement)
-    return [
-        Board(
-            module=module,
-            period=periods.get(module.code),
-            rows=[Row(e, by_key[e.id, module.code]) for e in enrolments],
-            offers=[(o, free[o.id]) for o in offers if o.module_code == module.code],
-        )
-        for module in practice_modules(cohort)
-    ]
-
-
-def board(cohort: Cohort, module_code: str) -> Board:
-    practice_module(cohort, module_code)
-    return next(b for b in boards(cohort) if b.module.code == module_code)
+# The coordinator's allocation ----------------------------------------------------------------
 
 
 def suggest(board: Board) -> list[matching.Suggestion]:
@@ -324,7 +285,7 @@ def accept_allocation(
     cohort: Cohort, module_code: str, chosen: dict[int, int | None], *, by: User | None
 ) -> list[Placement]:
     """Create PROPOSED placements for the rows the coordinator accepted (enrolment id →
-    offer id; None: no placement now). All or nothing: the caller commits once."""
+    offer id; None: no placement now). All or nothing: one refused row refuses them all."""
     current = board(cohort, module_code)
     module = current.module
     lacking = {row.enrolment.id: row.enrolment for row in current.lacking}
@@ -335,32 +296,32 @@ def accept_allocation(
         if offer_id is None:
             continue
         if enrolment_id not in lacking:
-            raise PlacementError(
+            raise AllocationError(
                 _("Deltakeren har fått praksisplass i mellomtiden. Last siden på nytt."),
-                field=f"offer-{enrolment_id}",
+                enrolment_id,
             )
         if offer_id not in offers:
-            raise PlacementError(_("Tilbudet er ikke lenger åpent."), field=f"offer-{enrolment_id}")
+            raise AllocationError(_("Tilbudet er ikke lenger åpent."), enrolment_id)
         offer, free = offers[offer_id]
         wanted[offer_id] += 1
         if wanted[offer_id] > free:
-            raise PlacementError(
+            raise AllocationError(
                 _(
                     "%(organisation)s har bare %(free)d ledige plasser.",
                     organisation=offer.organisation.name,
                     free=free,
                 ),
-                field=f"offer-{enrolment_id}",
+                enrolment_id,
             )
         supervisor = default_supervisor(offer)
         if supervisor is None:
-            raise PlacementError(
+            raise AllocationError(
                 _(
                     "Registrer en kontaktperson med e-post for %(organisation)s først: "
                     "hun eller han blir veileder til du endrer det.",
                     organisation=offer.organisation.name,
                 ),
-                field=f"offer-{enrolment_id}",
+                enrolment_id,
             )
         fields = PlacementFields(
             organisation=offer.organisation,
@@ -376,7 +337,7 @@ def accept_allocation(
         try:
             created.append(create_placement(lacking[enrolment_id], fields, by=by))
         except PlacementError as error:
-            raise PlacementError(str(error), field=f"offer-{enrolment_id}") from error
+            raise AllocationError(str(error), enrolment_id) from error
     log.info(
         "allocation accepted for cohort %s %s: %d placements", cohort.id, module_code, len(created)
     )

@@ -18,11 +18,11 @@ from mbtrain.audit.models import AccessLog
 from mbtrain.builders import PLACEMENT_WALK
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
 from mbtrain.extensions import db
+from mbtrain.followup.rules import monday_of
 from mbtrain.i18n import today
 from mbtrain.mail.models import OutboxMessage
 from mbtrain.organisations.models import Organisation
 from mbtrain.placements import services
-from mbtrain.placements.followup import monday_of
 from mbtrain.placements.models import Placement, PlacementStatus
 
 S = PlacementStatus

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mbtrain.placements.matching import Candidate, Offer, Suggestion, suggest_allocation
+from mbtrain.offers.matching import Candidate, Offer, Suggestion, suggest_allocation
 
 
 def candidate(cid: int, applied: str, *preferences: int) -> Candidate:

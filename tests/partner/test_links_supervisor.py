@@ -14,6 +14,7 @@ from mbtrain.accounts.models import ActionToken, Role, TokenPurpose
 from mbtrain.audit.models import AccessAction
 from mbtrain.database import utcnow
 from mbtrain.extensions import db
+from mbtrain.partner.signing import content_sha256
 from mbtrain.placements import services
 from mbtrain.placements.models import (
     FinalEvaluation,
@@ -22,8 +23,7 @@ from mbtrain.placements.models import (
     SignedAction,
     SignedVia,
 )
-from mbtrain.placements.signing import content_sha256
-from tests.placements.followup_support import (
+from tests.followup.followup_support import (
     SUPERVISOR,
     last_log_id,
     link_path,

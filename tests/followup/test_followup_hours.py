@@ -9,7 +9,7 @@ from sqlalchemy import select
 from mbtrain.audit.models import AccessAction
 from mbtrain.extensions import db
 from mbtrain.placements.models import HoursEntry, PlacementStatus, Signature, SignedAction
-from tests.placements.followup_support import (
+from tests.followup.followup_support import (
     SUPERVISOR,
     last_log_id,
     link_path,

@@ -7,14 +7,14 @@ from datetime import date
 import pytest
 
 from mbtrain import create_app
-from mbtrain.placements.followup import (
+from mbtrain.followup.rules import (
     monday_of,
     placement_weeks,
     proposal_errors,
     week_errors,
 )
+from mbtrain.partner.signing import canonical_json, content_sha256
 from mbtrain.placements.models import ProposalKind
-from mbtrain.placements.signing import canonical_json, content_sha256
 
 
 @pytest.fixture(scope="module", autouse=True)

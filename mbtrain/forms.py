@@ -1,5 +1,5 @@
-"""Form pieces shared by every area: the optimistic-lock field, error placement and common
-messages."""
+"""Form pieces shared by every area: the optimistic-lock field, fields for numbers, dates and
+times as Norwegians write them, and common messages."""
 
 import math
 from collections.abc import Iterable
@@ -7,13 +7,15 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.i18n import translations as wtforms_translations
-from wtforms import FloatField, Form, HiddenField, SelectMultipleField
+from wtforms import DateField, FloatField, Form, HiddenField, SelectMultipleField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 REQUIRED = _l("Dette feltet må fylles ut.")
 HOURS = _l("Skriv antall timer som et tall, for eksempel 2,5.")
+DATE = _l("Skriv datoen som dd.mm.åååå, for eksempel 15.08.2027.")
+TIME = _l("Skriv klokkeslettet som tt:mm, for eksempel 09:00.")
 
 
 class RowForm(Form):
@@ -35,16 +37,6 @@ class VersionField(HiddenField):
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         self.data = int(self.data) if self.data and str(self.data).isdigit() else None
-
-
-def show_error(form: Form, error: Exception) -> None:
-    """A service's refusal shown where it belongs: beside the visible field it names
-    (``error.field``, where the error has one), else at the top of the form."""
-    field = getattr(form, getattr(error, "field", None) or "", None)
-    if field is not None and field.type != "HiddenField":
-        field.errors.append(str(error))
-    else:
-        form.form_errors.append(str(error))
 
 
 def choices(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
@@ -83,6 +75,54 @@ class HoursField(FloatField):
             self.data = None
             raise ValueError(str(self.message))
         self.data = value
+
+
+class NorwegianDateField(DateField):
+    """A date typed as Norwegians write it (15.08.2027); ISO dates are accepted too.
+
+    A text input rather than the browser's date picker, whose format follows the browser's
+    language instead of the page's, and which cannot show a date written the Norwegian way.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", ["%d.%m.%Y", "%Y-%m-%d"])
+        kwargs.setdefault("render_kw", {"placeholder": "dd.mm.åååå", "inputmode": "numeric"})
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.strftime("%d.%m.%Y") if self.data else ""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(DATE)) from error
+
+
+class NorwegianTimeField(TimeField):
+    """A time of day typed as 09:00 or 09.00, in a text input (see NorwegianDateField)."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("format", ["%H:%M", "%H.%M"])
+        kwargs.setdefault("render_kw", {"placeholder": "tt:mm", "inputmode": "numeric"})
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.strftime("%H:%M") if self.data else ""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(TIME)) from error
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -6,10 +6,10 @@ from flask import abort
 from mbtrain.assessments.services import ASSESSED
 from mbtrain.cohorts.access import load_cohort
 from mbtrain.cohorts.models import Cohort
-from mbtrain.curriculum.loader import Module
+from mbtrain.curriculum.definition import Module
+from mbtrain.curriculum.services import curriculum_for
 from mbtrain.enrolments.access import load_enrolment
 from mbtrain.enrolments.models import Enrolment
-from mbtrain.progress.facts import curriculum_for
 
 
 def load_trainee(enrolment_id: int) -> Enrolment:

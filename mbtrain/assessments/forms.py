@@ -14,8 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from mbtrain.assessments.models import AssessmentResult, ModuleAssessment
 from mbtrain.assessments.services import MAX_COMMENT, Entry, SheetRow, as_int, entry_of
-from mbtrain.cohorts.forms import NorwegianDateField
-from mbtrain.forms import REQUIRED, RowForm, VersionField
+from mbtrain.forms import REQUIRED, NorwegianDateField, RowForm, VersionField
 
 COMMENT_HELP = _l(
     "Kort og saklig om det faglige, høyst 500 tegn. Deltakeren kan lese kommentaren. "

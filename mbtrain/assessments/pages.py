@@ -8,7 +8,7 @@ from mbtrain.assessments import services
 from mbtrain.assessments.forms import AssessmentForm, ProjectForm, SheetForm
 from mbtrain.audit.services import log_change, log_view
 from mbtrain.cohorts.models import Cohort
-from mbtrain.curriculum.loader import Module
+from mbtrain.curriculum.definition import Module
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.errors import StaleEdit
 from mbtrain.extensions import db

@@ -18,7 +18,7 @@ from mbtrain.accounts.models import User
 from mbtrain.assessments.models import AssessmentResult, ModuleAssessment, ProjectAssignment
 from mbtrain.cohorts.models import Cohort
 from mbtrain.concurrency import check_version
-from mbtrain.curriculum.loader import Module
+from mbtrain.curriculum.definition import Module
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
 from mbtrain.errors import Refused, StaleEdit
 from mbtrain.extensions import db

@@ -9,7 +9,7 @@ from mbtrain.assessments.models import ModuleAssessment
 from mbtrain.assessments.pages import assess_page, log_sheet, log_trainee, project_page, sheet_page
 from mbtrain.audit.services import log_change
 from mbtrain.cohorts.models import Cohort
-from mbtrain.curriculum.loader import Module
+from mbtrain.curriculum.definition import Module
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.i18n import today
 from mbtrain.web import attempt, submitted

@@ -6,7 +6,7 @@ from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import HiddenInput
 
 from mbtrain.attendance.services import SheetEntry
-from mbtrain.curriculum.loader import AttendanceStatus
+from mbtrain.curriculum.definition import AttendanceStatus
 from mbtrain.forms import REQUIRED, HoursField, VersionField
 from mbtrain.forms import RowForm as SharedRowForm
 

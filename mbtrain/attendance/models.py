@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mbtrain.accounts.models import User
-from mbtrain.curriculum.loader import AttendanceStatus
+from mbtrain.curriculum.definition import AttendanceStatus
 from mbtrain.database import utcnow
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.extensions import db

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from mbtrain.curriculum.loader import AttendanceStatus
+from mbtrain.curriculum.definition import AttendanceStatus
 from mbtrain.schedule.rules import format_hours
 
 EPSILON = 1e-9

@@ -17,7 +17,7 @@ from mbtrain.accounts.models import User
 from mbtrain.attendance.models import AttendanceRecord
 from mbtrain.attendance.rules import EntryError, hours_present
 from mbtrain.attendance.sheetfile import LineError, read_sheet
-from mbtrain.curriculum.loader import AttendanceStatus
+from mbtrain.curriculum.definition import AttendanceStatus
 from mbtrain.database import utcnow
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus, StatusPeriod
 from mbtrain.errors import Refused, StaleEdit

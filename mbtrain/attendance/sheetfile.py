@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from mbtrain.curriculum.loader import AttendanceStatus
+from mbtrain.curriculum.definition import AttendanceStatus
 
 EMAIL, STATUS, HOURS, NAME = "e-post", "status", "timer", "navn"
 COLUMNS = (EMAIL, STATUS, HOURS, NAME)

@@ -10,7 +10,7 @@ from mbtrain.attendance.forms import ImportForm, SheetForm
 from mbtrain.attendance.sheetfile import MAX_LINES
 from mbtrain.audit.services import log_change, log_view
 from mbtrain.cohorts.models import Cohort
-from mbtrain.curriculum.loader import AttendanceStatus
+from mbtrain.curriculum.definition import AttendanceStatus
 from mbtrain.errors import StaleEdit
 from mbtrain.schedule.access import load_session
 from mbtrain.schedule.models import CourseSession, SessionStatus

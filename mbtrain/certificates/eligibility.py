@@ -16,12 +16,13 @@ from sqlalchemy.orm import defer
 from mbtrain.assessments.models import AssessmentResult
 from mbtrain.certificates.models import Certificate, CertificateKind
 from mbtrain.cohorts.models import Cohort
-from mbtrain.curriculum.loader import Curriculum, Module
+from mbtrain.curriculum.definition import Curriculum, Module
+from mbtrain.curriculum.services import curriculum_for
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
 from mbtrain.extensions import db
 from mbtrain.placements.models import FinalEvaluation, Placement, Signature
 from mbtrain.progress.completion import CriterionState
-from mbtrain.progress.facts import cohort_facts, curriculum_for, roster
+from mbtrain.progress.facts import cohort_facts, roster
 from mbtrain.progress.services import TraineeProgress, evaluate_all
 
 # Those who may have a kursbevis once the completion rule is met.

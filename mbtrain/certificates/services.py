@@ -19,6 +19,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from mbtrain.accounts.models import User
+from mbtrain.canonical import canonical_json
 from mbtrain.certificates import codes, pdf, signing
 from mbtrain.certificates.eligibility import (
     Candidate,
@@ -31,7 +32,6 @@ from mbtrain.certificates.snapshot import (
     Certified,
     ModuleLine,
     PlacementLine,
-    canonical_json,
     credential,
     iso,
 )

@@ -6,7 +6,6 @@ credentialSubject.achievement); the facts printed on the certificate are kept wh
 Canonical JSON (sorted keys, no spaces, UTF-8) makes the SHA-256 stable.
 """
 
-import json
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
@@ -122,10 +121,6 @@ def credential(certified: Certified) -> dict[str, Any]:
         },
         "certificate": facts,
     }
-
-
-def canonical_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def iso(value: date | datetime | None) -> str | None:

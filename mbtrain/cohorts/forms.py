@@ -5,13 +5,11 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -21,21 +19,26 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import TextInput
 
 from mbtrain.accounts.models import Role, User
 from mbtrain.cohorts.models import CancelReason, Cohort, CohortStatus
 from mbtrain.cohorts.services import CohortFields
 from mbtrain.curriculum.models import CurriculumVersion
 from mbtrain.extensions import db
-from mbtrain.forms import REQUIRED, HoursField, MultiCheckboxField, VersionField, choices
+from mbtrain.forms import (
+    REQUIRED,
+    HoursField,
+    MultiCheckboxField,
+    NorwegianDateField,
+    NorwegianTimeField,
+    VersionField,
+    choices,
+)
 from mbtrain.idempotency import SubmissionKeyField
 from mbtrain.organisations.models import County, Organisation, OrganisationType
 from mbtrain.policy import may_manage_county
 from mbtrain.schedule.rules import parse_weekdays
 
-DATE = _l("Skriv datoen som dd.mm.åååå, for eksempel 15.08.2027.")
-TIME = _l("Skriv klokkeslettet som tt:mm, for eksempel 09:00.")
 WEEKDAYS = (
     (1, _l("Mandag")),
     (2, _l("Tirsdag")),
@@ -43,54 +46,6 @@ WEEKDAYS = (
     (4, _l("Torsdag")),
     (5, _l("Fredag")),
 )
-
-
-class NorwegianDateField(DateField):
-    """A date typed as Norwegians write it (15.08.2027); ISO dates are accepted too.
-
-    A text input rather than the browser's date picker, whose format follows the browser's
-    language instead of the page's, and which cannot show a date written the Norwegian way.
-    """
-
-    widget = TextInput()
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("format", ["%d.%m.%Y", "%Y-%m-%d"])
-        kwargs.setdefault("render_kw", {"placeholder": "dd.mm.åååå", "inputmode": "numeric"})
-        super().__init__(label, validators, **kwargs)
-
-    def _value(self):
-        if self.raw_data:
-            return " ".join(self.raw_data)
-        return self.data.strftime("%d.%m.%Y") if self.data else ""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(str(DATE)) from error
-
-
-class NorwegianTimeField(TimeField):
-    """A time of day typed as 09:00 or 09.00, in a text input (see NorwegianDateField)."""
-
-    widget = TextInput()
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("format", ["%H:%M", "%H.%M"])
-        kwargs.setdefault("render_kw", {"placeholder": "tt:mm", "inputmode": "numeric"})
-        super().__init__(label, validators, **kwargs)
-
-    def _value(self):
-        if self.raw_data:
-            return " ".join(self.raw_data)
-        return self.data.strftime("%H:%M") if self.data else ""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(str(TIME)) from error
 
 
 class CohortForm(FlaskForm):

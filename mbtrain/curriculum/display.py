@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from mbtrain.curriculum import services
-from mbtrain.curriculum.loader import Curriculum, ModuleKind
+from mbtrain.curriculum.definition import Curriculum, ModuleKind
 from mbtrain.curriculum.models import CurriculumVersion
 
 FIELD_LABELS = {

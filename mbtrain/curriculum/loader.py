@@ -6,90 +6,26 @@ in the database and hashed. Nothing here touches the database.
 """
 
 import difflib
-import hashlib
 import json
 import math
 import re
 import tomllib
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from flask_babel import lazy_gettext as _l
-
+from mbtrain.curriculum.definition import (
+    AttendanceStatus,
+    CompletionRule,
+    Curriculum,
+    CurriculumError,
+    Module,
+    ModuleKind,
+)
 from mbtrain.enums import LabelledEnum
 from mbtrain.resources import resource_dir
-
-
-class ModuleKind(LabelledEnum):
-    THEORY = "theory", _l("Teori")
-    PRACTICE = "practice", _l("Praksis")
-    PROJECT = "project", _l("Prosjekt")
-
-
-class AttendanceStatus(LabelledEnum):
-    """What a trainee's attendance at a session is recorded as; the completion rule names
-    which of them count against the attendance threshold."""
-
-    TIL_STEDE = "TIL_STEDE", _l("Til stede")
-    SYK = "SYK", _l("Syk")
-    AVTALT_FRAVAER = "AVTALT_FRAVAER", _l("Avtalt fravær")
-    IKKE_MOTT = "IKKE_MOTT", _l("Ikke møtt")
-
-
-@dataclass(frozen=True)
-class Module:
-    code: str
-    title: str
-    block: str
-    kind: ModuleKind
-    hours: float
-    learning_outcomes: tuple[str, ...]
-    assessment: str
-    required: bool
-    weeks: int | None = None
-
-
-@dataclass(frozen=True)
-class CompletionRule:
-    min_attendance_theory: float
-    min_attendance_practice: float
-    counts_against_attendance: tuple[AttendanceStatus, ...]
-    required_modules: tuple[str, ...]
-    required_placements: int
-    project_required: bool
-
-
-@dataclass(frozen=True)
-class Curriculum:
-    code: str
-    version: str
-    title: str
-    description: str
-    blocks: tuple[str, ...]
-    modules: tuple[Module, ...]
-    completion: CompletionRule
-    source: str = field(default="", compare=False, repr=False)
-
-    def module(self, code: str) -> Module | None:
-        return next((m for m in self.modules if m.code == code), None)
-
-    def modules_in(self, block: str) -> tuple[Module, ...]:
-        return tuple(m for m in self.modules if m.block == block)
-
-    def hours(self, kind: ModuleKind | None = None) -> float:
-        return sum(m.hours for m in self.modules if kind in (None, m.kind))
-
-
-class CurriculumError(Exception):
-    """Curriculum data that cannot be used; ``problems`` lists every problem found."""
-
-    def __init__(self, problems: Sequence[str]):
-        super().__init__("\n".join(problems))
-        self.problems = tuple(problems)
-
 
 E = TypeVar("E", bound=LabelledEnum)
 CODE = re.compile(r"[A-Z][A-Z0-9]*(-[A-Z0-9]+)*")
@@ -170,55 +106,6 @@ def from_content(content: Mapping[str, Any], name: str, source: str = "") -> Cur
 def version_key(version: str) -> tuple[int, ...]:
     """Orders versions as numbers: 2025.2 before 2025.10."""
     return tuple(int(part) for part in version.split(".") if part.isdigit())
-
-
-# The canonical form ----------------------------------------------------------------------
-
-
-def content(curriculum: Curriculum) -> dict[str, Any]:
-    rule = curriculum.completion
-    return {
-        "code": curriculum.code,
-        "version": curriculum.version,
-        "title": curriculum.title,
-        "description": curriculum.description,
-        "blocks": list(curriculum.blocks),
-        "modules": [_module_content(module) for module in curriculum.modules],
-        "completion": {
-            "min_attendance_theory": rule.min_attendance_theory,
-            "min_attendance_practice": rule.min_attendance_practice,
-            "counts_against_attendance": [s.value for s in rule.counts_against_attendance],
-            "required_modules": list(rule.required_modules),
-            "required_placements": rule.required_placements,
-            "project_required": rule.project_required,
-        },
-    }
-
-
-def _module_content(module: Module) -> dict[str, Any]:
-    data = {
-        "code": module.code,
-        "title": module.title,
-        "block": module.block,
-        "kind": module.kind.value,
-        "hours": module.hours,
-        "learning_outcomes": list(module.learning_outcomes),
-        "assessment": module.assessment,
-        "required": module.required,
-    }
-    if module.weeks is not None:
-        data["weeks"] = module.weeks
-    return data
-
-
-def canonical_json(curriculum: Curriculum) -> str:
-    return json.dumps(
-        content(curriculum), sort_keys=True, ensure_ascii=False, separators=(",", ":")
-    )
-
-
-def sha256(curriculum: Curriculum) -> str:
-    return hashlib.sha256(canonical_json(curriculum).encode()).hexdigest()
 
 
 # Validation ------------------------------------------------------------------------------

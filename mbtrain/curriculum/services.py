@@ -12,8 +12,8 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
-from mbtrain.curriculum import loader
-from mbtrain.curriculum.loader import CompletionRule, Curriculum, Module
+from mbtrain.curriculum import definition, loader
+from mbtrain.curriculum.definition import CompletionRule, Curriculum, Module
 from mbtrain.curriculum.models import CurriculumVersion
 from mbtrain.extensions import db
 
@@ -38,7 +38,7 @@ class Imported(NamedTuple):
 
 def import_curriculum(curriculum: Curriculum) -> Imported:
     existing = find_version(curriculum.code, curriculum.version)
-    digest = loader.sha256(curriculum)
+    digest = definition.sha256(curriculum)
     if existing is not None:
         if existing.sha256 == digest:
             return Imported(existing, created=False)
@@ -47,7 +47,7 @@ def import_curriculum(curriculum: Curriculum) -> Imported:
         code=curriculum.code,
         version=curriculum.version,
         title=curriculum.title,
-        content=loader.content(curriculum),
+        content=definition.content(curriculum),
         source=curriculum.source,
         sha256=digest,
     )
@@ -81,6 +81,19 @@ def curriculum_of(version: CurriculumVersion) -> Curriculum:
     return loader.from_content(
         version.content, f"{version.code} {version.version} (database)", source=version.source
     )
+
+
+# Parsed curricula by content hash, for the whole process: a stored version never changes, and
+# its hash names its content. Two workers (or threads) parsing the same one at once is harmless.
+_parsed: dict[str, Curriculum] = {}
+
+
+def curriculum_for(version: CurriculumVersion) -> Curriculum:
+    """The curriculum of a stored version (a cohort's ``curriculum_version``), parsed once."""
+    curriculum = _parsed.get(version.sha256)
+    if curriculum is None:
+        curriculum = _parsed[version.sha256] = curriculum_of(version)
+    return curriculum
 
 
 # Differences -----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from mbtrain.assessments import services as assessments
 from mbtrain.assessments.models import AssessmentResult
 from mbtrain.cohorts.models import Cohort, CohortStatus
 from mbtrain.curriculum import services as curricula
-from mbtrain.curriculum.loader import Curriculum, ModuleKind
+from mbtrain.curriculum.definition import Curriculum, ModuleKind
 from mbtrain.demo.base import SEED
 from mbtrain.demo.cohorts import coordinator_in, trainees
 from mbtrain.enrolments.models import EnrolmentStatus as S

@@ -10,8 +10,8 @@ from sqlalchemy import insert
 
 from mbtrain.assessments.models import AssessmentResult, ModuleAssessment, ProjectAssignment
 from mbtrain.attendance.models import AttendanceRecord
-from mbtrain.curriculum.loader import AttendanceStatus as A
-from mbtrain.curriculum.loader import Module, ModuleKind
+from mbtrain.curriculum.definition import AttendanceStatus as A
+from mbtrain.curriculum.definition import Module, ModuleKind
 from mbtrain.demo.base import at_utc, insert_returning
 from mbtrain.enrolments.models import EnrolmentStatus as S
 from mbtrain.extensions import db

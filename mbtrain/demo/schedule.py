@@ -13,7 +13,7 @@ from mbtrain.attendance import services as attendance
 from mbtrain.attendance.models import AttendanceRecord
 from mbtrain.cohorts import services as cohort_services
 from mbtrain.cohorts.models import Cohort, CohortStatus
-from mbtrain.curriculum.loader import AttendanceStatus as A
+from mbtrain.curriculum.definition import AttendanceStatus as A
 from mbtrain.demo.base import LOGIN_EMAILS, SEED, VESTLAND, at, draw
 from mbtrain.demo.cohorts import trainees
 from mbtrain.enrolments.models import EnrolmentStatus

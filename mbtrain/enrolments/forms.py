@@ -3,11 +3,10 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from mbtrain.cohorts.forms import NorwegianDateField
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus, StatusReason
 from mbtrain.enrolments.services import REJECT_REASONS, Decision
 from mbtrain.enrolments.transitions import targets_by_hand
-from mbtrain.forms import REQUIRED, VersionField, choices
+from mbtrain.forms import REQUIRED, NorwegianDateField, VersionField, choices
 from mbtrain.idempotency import SubmissionKeyField
 
 NO_REASON = choices([("", _l("Ingen årsak"))])

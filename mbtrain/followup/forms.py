@@ -8,8 +8,7 @@ from wtforms import DateField, RadioField, SelectField, StringField, TextAreaFie
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from mbtrain.cohorts.forms import NorwegianDateField
-from mbtrain.forms import REQUIRED, HoursField, VersionField, choices
+from mbtrain.forms import REQUIRED, HoursField, NorwegianDateField, VersionField, choices
 from mbtrain.idempotency import SubmissionKeyField
 from mbtrain.placements.models import HoursEntry, MeetingKind, ProposalKind
 

@@ -16,7 +16,7 @@ from mbtrain.attendance.models import AttendanceRecord
 from mbtrain.audit.models import AccessAction, AccessLog
 from mbtrain.audit.services import retention_purge
 from mbtrain.cohorts.models import Cohort
-from mbtrain.curriculum.loader import AttendanceStatus
+from mbtrain.curriculum.definition import AttendanceStatus
 from mbtrain.curriculum.models import CurriculumVersion
 from mbtrain.curriculum.services import curriculum_of
 from mbtrain.enrolments.models import Enrolment, StatusPeriod, StatusReason

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from mbtrain.curriculum.loader import AttendanceStatus
+from mbtrain.curriculum.definition import AttendanceStatus
 
 
 @dataclass(frozen=True)

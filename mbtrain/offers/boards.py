@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from mbtrain.cohorts.models import Cohort
-from mbtrain.curriculum.loader import Module
+from mbtrain.curriculum.definition import Module
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
 from mbtrain.enrolments.transitions import HOLDS_PLACE
 from mbtrain.extensions import db

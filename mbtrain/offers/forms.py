@@ -16,11 +16,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from mbtrain.cohorts.forms import NorwegianDateField
 from mbtrain.cohorts.models import Cohort
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.extensions import db
-from mbtrain.forms import REQUIRED, VersionField, choices
+from mbtrain.forms import REQUIRED, NorwegianDateField, VersionField, choices
 from mbtrain.idempotency import SubmissionKeyField
 from mbtrain.offers import services
 from mbtrain.offers.boards import Board

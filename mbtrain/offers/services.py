@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 from mbtrain.accounts.models import Role, User
 from mbtrain.cohorts.models import Cohort, CohortStatus
 from mbtrain.concurrency import check_version
-from mbtrain.curriculum.loader import Module
+from mbtrain.curriculum.definition import Module
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.enrolments.transitions import HOLDS_PLACE
 from mbtrain.extensions import db

@@ -11,7 +11,7 @@ from mbtrain.assessments.models import AssessmentResult
 from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import log_view
 from mbtrain.certificates.models import CertificateKind
-from mbtrain.curriculum.loader import AttendanceStatus
+from mbtrain.curriculum.definition import AttendanceStatus
 from mbtrain.enrolments.models import EnrolmentStatus, StatusReason
 from mbtrain.i18n import norwegian_date, norwegian_datetime
 from mbtrain.own_data.services import collect

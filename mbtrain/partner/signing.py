@@ -5,8 +5,6 @@ Signed content is built in Norwegian whatever the reader's language, so that the
 always give the same hash.
 """
 
-import hashlib
-import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,6 +19,7 @@ from mbtrain.accounts.models import ActionToken, Role, TokenPurpose, User
 from mbtrain.accounts.services import (
     normalise_email,
 )
+from mbtrain.canonical import sha256_of
 from mbtrain.cohorts.models import Cohort
 from mbtrain.database import utcnow
 from mbtrain.enrolments.models import Enrolment
@@ -55,12 +54,8 @@ class ContentChanged(PlacementError):
 # Canonical content and its hash ----------------------------------------------------------
 
 
-def canonical_json(content: dict) -> str:
-    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
 def content_sha256(content: dict) -> str:
-    return hashlib.sha256(canonical_json(content).encode()).hexdigest()
+    return sha256_of(content)
 
 
 def week_rows(entries: Iterable[HoursEntry]) -> list[dict]:

@@ -19,12 +19,11 @@ from wtforms.validators import (
     Optional,
 )
 
-from mbtrain.cohorts.forms import NorwegianDateField
 from mbtrain.cohorts.models import Cohort
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.enrolments.transitions import HOLDS_PLACE
 from mbtrain.extensions import db
-from mbtrain.forms import REQUIRED, HoursField, VersionField, choices
+from mbtrain.forms import REQUIRED, HoursField, NorwegianDateField, VersionField, choices
 from mbtrain.idempotency import SubmissionKeyField
 from mbtrain.organisations.models import Organisation
 from mbtrain.people.models import Person

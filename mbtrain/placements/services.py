@@ -17,9 +17,8 @@ from mbtrain import policy
 from mbtrain.accounts.models import Role, User
 from mbtrain.cohorts.models import Cohort
 from mbtrain.concurrency import check_version, flush_versioned
-from mbtrain.curriculum.loader import Curriculum, Module, ModuleKind
-from mbtrain.curriculum.models import CurriculumVersion
-from mbtrain.curriculum.services import curriculum_of
+from mbtrain.curriculum.definition import Module, ModuleKind
+from mbtrain.curriculum.services import curriculum_for
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.enrolments.transitions import HOLDS_PLACE
 from mbtrain.extensions import db
@@ -46,19 +45,13 @@ S = PlacementStatus
 
 # The curriculum's practice modules ---------------------------------------------------------
 
-_curricula: dict[str, Curriculum] = {}
-
-
-def curriculum_for(cohort: Cohort) -> Curriculum:
-    """The cohort's curriculum; an imported version never changes, so it is parsed once."""
-    version: CurriculumVersion = cohort.curriculum_version
-    if version.sha256 not in _curricula:
-        _curricula[version.sha256] = curriculum_of(version)
-    return _curricula[version.sha256]
-
 
 def practice_modules(cohort: Cohort) -> tuple[Module, ...]:
-    return tuple(m for m in curriculum_for(cohort).modules if m.kind is ModuleKind.PRACTICE)
+    return tuple(
+        m
+        for m in curriculum_for(cohort.curriculum_version).modules
+        if m.kind is ModuleKind.PRACTICE
+    )
 
 
 def practice_module(cohort: Cohort, module_code: str) -> Module:
@@ -69,7 +62,7 @@ def practice_module(cohort: Cohort, module_code: str) -> Module:
 
 
 def module_title(cohort: Cohort, module_code: str) -> str:
-    module = curriculum_for(cohort).module(module_code)
+    module = curriculum_for(cohort.curriculum_version).module(module_code)
     return module.title if module else module_code
 
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from babel.dates import format_date
 from flask_babel import get_locale
 
-from mbtrain.curriculum.loader import AttendanceStatus, CompletionRule
+from mbtrain.curriculum.definition import AttendanceStatus, CompletionRule
 from mbtrain.progress.completion import TheoryFacts, theory_percent
 
 WIDTH, HEIGHT = 640, 330

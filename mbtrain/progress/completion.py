@@ -19,7 +19,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from mbtrain.assessments.models import AssessmentResult
-from mbtrain.curriculum.loader import AttendanceStatus, CompletionRule, Module, ModuleKind
+from mbtrain.curriculum.definition import AttendanceStatus, CompletionRule, Module, ModuleKind
 from mbtrain.enums import LabelledEnum, _l
 
 # A practice week counts as due once it has been over for this long, or as soon as the

@@ -9,7 +9,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from threading import Lock
 
 from sqlalchemy import Result, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import defer, joinedload
@@ -18,8 +17,7 @@ from mbtrain.accounts.models import User
 from mbtrain.assessments.models import AssessmentResult, ModuleAssessment, ProjectAssignment
 from mbtrain.attendance.models import AttendanceRecord
 from mbtrain.cohorts.models import Cohort
-from mbtrain.curriculum import services as curricula
-from mbtrain.curriculum.loader import AttendanceStatus, Curriculum
+from mbtrain.curriculum.definition import AttendanceStatus
 from mbtrain.curriculum.models import CurriculumVersion
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
 from mbtrain.extensions import db
@@ -96,11 +94,7 @@ class CohortFacts:
     assessments: dict[int, dict[str, Assessed]] = field(default_factory=dict)
 
 
-# The cohort and its curriculum ---------------------------------------------------------
-
-_curricula: dict[str, Curriculum] = {}
-_curricula_lock = Lock()
-
+# The cohort ---------------------------------------------------------
 
 # What the progress pages show of a cohort; the curriculum's text is not read.
 COHORT_OPTIONS = (
@@ -113,17 +107,6 @@ COHORT_OPTIONS = (
 
 def cohort_query():
     return select(Cohort).options(*COHORT_OPTIONS)
-
-
-def curriculum_for(version: CurriculumVersion) -> Curriculum:
-    """The cohort's curriculum, parsed once per process: a version never changes, and its
-    hash names its content."""
-    curriculum = _curricula.get(version.sha256)
-    if curriculum is None:
-        curriculum = curricula.curriculum_of(version)
-        with _curricula_lock:
-            _curricula[version.sha256] = curriculum
-    return curriculum
 
 
 # The statements -------------------------------------------------------------------------

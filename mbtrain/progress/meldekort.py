@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
 from mbtrain.attendance.models import AttendanceRecord
-from mbtrain.curriculum.loader import AttendanceStatus
+from mbtrain.curriculum.definition import AttendanceStatus
 from mbtrain.extensions import db
 from mbtrain.placements.models import HoursEntry, Placement, PlacementStatus
 from mbtrain.progress.completion import PlacementFacts, week_starts

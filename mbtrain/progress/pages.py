@@ -15,9 +15,10 @@ from markupsafe import Markup
 from mbtrain.accounts.models import Role
 from mbtrain.audit.services import log_view
 from mbtrain.cohorts.models import Cohort
-from mbtrain.curriculum.loader import Curriculum
+from mbtrain.curriculum.definition import Curriculum
+from mbtrain.curriculum.services import curriculum_for
 from mbtrain.progress import services, tables
-from mbtrain.progress.facts import cohort_facts, curriculum_for, roster
+from mbtrain.progress.facts import cohort_facts, roster
 
 
 def trainee_page(cohort: Cohort, enrolment_id: int, today: date, *, own: bool) -> str:

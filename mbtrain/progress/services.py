@@ -11,7 +11,8 @@ from sqlalchemy import and_, bindparam, select
 from mbtrain.assessments.models import AssessmentResult
 from mbtrain.attendance.models import AttendanceRecord
 from mbtrain.cohorts.models import Cohort, CohortStatus
-from mbtrain.curriculum.loader import Curriculum, ModuleKind
+from mbtrain.curriculum.definition import Curriculum, ModuleKind
+from mbtrain.curriculum.services import curriculum_for
 from mbtrain.enrolments.models import EnrolmentStatus
 from mbtrain.enums import LabelledEnum
 from mbtrain.extensions import db
@@ -24,7 +25,6 @@ from mbtrain.progress.facts import (
     PlacementRow,
     Trainee,
     cohort_facts,
-    curriculum_for,
     roster,
 )
 from mbtrain.schedule.models import CourseSession, SessionStatus

@@ -3,9 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from mbtrain.cohorts.forms import NorwegianDateField, NorwegianTimeField
 from mbtrain.cohorts.models import Cohort
-from mbtrain.forms import REQUIRED, HoursField, VersionField
+from mbtrain.forms import REQUIRED, HoursField, NorwegianDateField, NorwegianTimeField, VersionField
 from mbtrain.idempotency import SubmissionKeyField
 from mbtrain.schedule.sessions import SessionFields
 

@@ -17,7 +17,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from mbtrain.curriculum.loader import Curriculum, Module, ModuleKind
+from mbtrain.curriculum.definition import Curriculum, Module, ModuleKind
 
 EPSILON = 1e-9
 # How far past the end a schedule that does not fit is followed, to say how much is missing.

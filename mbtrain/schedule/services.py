@@ -18,8 +18,8 @@ from sqlalchemy import Row, delete, func, insert, select
 
 from mbtrain.attendance.models import AttendanceRecord
 from mbtrain.cohorts.models import Cohort, CohortStatus
-from mbtrain.curriculum.loader import Curriculum, Module, ModuleKind
-from mbtrain.curriculum.services import curriculum_of
+from mbtrain.curriculum.definition import Module, ModuleKind
+from mbtrain.curriculum.services import curriculum_for
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.enrolments.transitions import HOLDS_PLACE
 from mbtrain.errors import Refused
@@ -62,24 +62,14 @@ class StalePlan(ScheduleError):
 
 # The cohort's calendar and curriculum ----------------------------------------------------
 
-_curricula: dict[str, Curriculum] = {}
-
-
-def curriculum_for(cohort: Cohort) -> Curriculum:
-    """The cohort's curriculum, parsed once per process (a stored version never changes)."""
-    version = cohort.curriculum_version
-    if version.sha256 not in _curricula:
-        _curricula[version.sha256] = curriculum_of(version)
-    return _curricula[version.sha256]
-
 
 def module_titles(cohort: Cohort) -> dict[str, str]:
-    return {m.code: m.title for m in curriculum_for(cohort).modules}
+    return {m.code: m.title for m in curriculum_for(cohort.curriculum_version).modules}
 
 
 def taught_modules(cohort: Cohort) -> tuple[Module, ...]:
     """The modules that have sessions (theory and project), in teaching order."""
-    modules = ordered_modules(curriculum_for(cohort))
+    modules = ordered_modules(curriculum_for(cohort.curriculum_version))
     return tuple(m for m in modules if m.kind is not ModuleKind.PRACTICE)
 
 
@@ -126,7 +116,9 @@ def calendar_of(cohort: Cohort) -> Calendar:
 def plan_for(cohort: Cohort) -> Schedule:
     """The timetable the cohort would get now; ScheduleError says why there is none."""
     try:
-        return plan_schedule(ordered_modules(curriculum_for(cohort)), calendar_of(cohort))
+        return plan_schedule(
+            ordered_modules(curriculum_for(cohort.curriculum_version)), calendar_of(cohort)
+        )
     except ScheduleDoesNotFit as error:
         raise ScheduleError(str(error)) from error
     except ValueError as error:

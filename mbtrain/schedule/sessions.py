@@ -14,11 +14,12 @@ from sqlalchemy import func, select
 from mbtrain.attendance.models import AttendanceRecord
 from mbtrain.cohorts.models import Cohort
 from mbtrain.concurrency import check_version
-from mbtrain.curriculum.loader import ModuleKind
+from mbtrain.curriculum.definition import ModuleKind
+from mbtrain.curriculum.services import curriculum_for
 from mbtrain.extensions import db
 from mbtrain.schedule.models import CourseSession, SessionStatus
 from mbtrain.schedule.rules import format_hours
-from mbtrain.schedule.services import ScheduleError, calendar_of, curriculum_for
+from mbtrain.schedule.services import ScheduleError, calendar_of
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ def _most_hours_recorded(session: CourseSession) -> float | None:
 
 
 def _check_session(cohort: Cohort, fields: SessionFields) -> None:
-    module = curriculum_for(cohort).module(fields.module_code)
+    module = curriculum_for(cohort.curriculum_version).module(fields.module_code)
     if module is None or module.kind is ModuleKind.PRACTICE:
         raise ScheduleError(_("Velg en teori- eller prosjektmodul fra læreplanen."), "module_code")
     if not cohort.start_date <= fields.date <= cohort.end_date:

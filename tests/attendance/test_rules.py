@@ -3,7 +3,7 @@
 import pytest
 
 from mbtrain.attendance.rules import Entry, EntryError, hours_present, summarise
-from mbtrain.curriculum.loader import AttendanceStatus as A
+from mbtrain.curriculum.definition import AttendanceStatus as A
 from mbtrain.curriculum.loader import shipped_curricula
 
 NATIONAL = shipped_curricula()[0].completion.counts_against_attendance

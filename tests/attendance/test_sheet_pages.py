@@ -10,7 +10,7 @@ from mbtrain.accounts.models import Role
 from mbtrain.attendance import services as attendance
 from mbtrain.attendance.models import AttendanceRecord
 from mbtrain.audit.models import AccessAction, AccessLog
-from mbtrain.curriculum.loader import AttendanceStatus as A
+from mbtrain.curriculum.definition import AttendanceStatus as A
 from mbtrain.enrolments import services as enrolments
 from mbtrain.enrolments.models import EnrolmentStatus, StatusReason
 from mbtrain.errors import StaleEdit

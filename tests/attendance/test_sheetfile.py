@@ -3,7 +3,7 @@
 import pytest
 
 from mbtrain.attendance.sheetfile import LineError, SheetLine, read_sheet
-from mbtrain.curriculum.loader import AttendanceStatus as A
+from mbtrain.curriculum.definition import AttendanceStatus as A
 
 
 @pytest.mark.parametrize(

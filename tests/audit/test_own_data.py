@@ -11,7 +11,7 @@ from mbtrain.accounts.models import Role
 from mbtrain.assessments.models import AssessmentResult, ModuleAssessment
 from mbtrain.attendance.models import AttendanceRecord
 from mbtrain.audit.models import AccessAction, AccessLog
-from mbtrain.curriculum.loader import AttendanceStatus
+from mbtrain.curriculum.definition import AttendanceStatus
 from mbtrain.extensions import db
 from mbtrain.i18n import today
 from mbtrain.mail.services import send_mail

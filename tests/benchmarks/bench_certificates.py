@@ -66,7 +66,8 @@ def bench_records():
     coordinator (COORDINATOR, PASSWORD), cohorts given by PROVIDER, placements at Records'
     organisation (Bjørgvin DPS). bench_matrix.py builds with them too."""
     from mbtrain.accounts.models import Role
-    from mbtrain.builders import Factory, Records, county
+    from mbtrain.builders import Factory, county
+    from mbtrain.builders.records import Records
     from mbtrain.extensions import db
 
     factory = Factory(county("46"))

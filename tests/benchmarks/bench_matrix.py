@@ -150,9 +150,9 @@ def build_database(data_dir: Path) -> int:
 
 def twelve_module_curriculum():
     """The national curriculum without two of Teori II's modules: twelve modules."""
-    from mbtrain.curriculum import loader
+    from mbtrain.curriculum import definition, loader
 
-    content = loader.content(loader.shipped_curricula()[0])
+    content = definition.content(loader.shipped_curricula()[0])
     dropped = {"T2-05", "T2-06"}
     content["version"] = "2025.900"
     content["modules"] = [m for m in content["modules"] if m["code"] not in dropped]

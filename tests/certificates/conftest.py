@@ -11,11 +11,12 @@ from pypdf import PdfReader
 
 from mbtrain.accounts.models import Role, User
 from mbtrain.assessments.models import AssessmentResult
-from mbtrain.builders import Records
+from mbtrain.builders.records import Records
 from mbtrain.certificates import signing
 from mbtrain.certificates.models import Certificate
 from mbtrain.cohorts.models import Cohort, CohortStatus
-from mbtrain.curriculum.loader import ModuleKind, shipped_curricula
+from mbtrain.curriculum.definition import ModuleKind
+from mbtrain.curriculum.loader import shipped_curricula
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
 from mbtrain.extensions import db
 

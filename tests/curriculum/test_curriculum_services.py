@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import func, select
 
-from mbtrain.curriculum import loader, services
-from mbtrain.curriculum.loader import ModuleKind
+from mbtrain.curriculum import definition, loader, services
+from mbtrain.curriculum.definition import ModuleKind
 from mbtrain.curriculum.models import CurriculumVersion
 from mbtrain.extensions import db
 
@@ -30,7 +30,7 @@ def test_importing_stores_the_version_once(app, shipped_text):
         curriculum.title,
     )
     assert stored.source == shipped_text
-    assert stored.sha256 == loader.sha256(curriculum)
+    assert stored.sha256 == definition.sha256(curriculum)
     assert services.curriculum_of(stored) == curriculum
 
 

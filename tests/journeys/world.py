@@ -46,7 +46,8 @@ def seed(database_url: str, data_dir: Path) -> None:
 
     from mbtrain import create_app
     from mbtrain.accounts.models import Role
-    from mbtrain.builders import Factory, Records, county
+    from mbtrain.builders import Factory, county
+    from mbtrain.builders.records import Records
     from mbtrain.extensions import db
     from mbtrain.organisations import services as organisations
 

@@ -14,7 +14,7 @@ from mbtrain.attendance.models import AttendanceRecord
 from mbtrain.audit.models import AccessAction, AccessLog
 from mbtrain.audit.services import AccessLogIsAppendOnly
 from mbtrain.cli import main
-from mbtrain.curriculum.loader import AttendanceStatus as A
+from mbtrain.curriculum.definition import AttendanceStatus as A
 from mbtrain.database import utcnow
 from mbtrain.enrolments.models import EnrolmentStatus, StatusReason
 from mbtrain.extensions import db

@@ -7,13 +7,14 @@ from datetime import date
 import pytest
 
 from mbtrain import create_app
+from mbtrain.canonical import canonical_json
 from mbtrain.followup.rules import (
     monday_of,
     placement_weeks,
     proposal_errors,
     week_errors,
 )
-from mbtrain.partner.signing import canonical_json, content_sha256
+from mbtrain.partner.signing import content_sha256
 from mbtrain.placements.models import ProposalKind
 
 

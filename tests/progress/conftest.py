@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from mbtrain.builders import Records
+from mbtrain.builders.records import Records
 
 START = date(2027, 1, 4)
 TODAY = date(2027, 3, 22)  # a Monday, eleven weeks in

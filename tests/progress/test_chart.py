@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from mbtrain.curriculum.loader import AttendanceStatus as A
+from mbtrain.curriculum.definition import AttendanceStatus as A
 from mbtrain.curriculum.loader import shipped_curricula
 from mbtrain.progress import chart
 from mbtrain.progress.chart import SessionRow

@@ -8,8 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mbtrain.assessments.models import AssessmentResult as R
-from mbtrain.curriculum.loader import AttendanceStatus as A
-from mbtrain.curriculum.loader import ModuleKind, shipped_curricula
+from mbtrain.curriculum.definition import AttendanceStatus as A
+from mbtrain.curriculum.definition import ModuleKind
+from mbtrain.curriculum.loader import shipped_curricula
 from mbtrain.progress.completion import (
     CriterionState,
     PlacementFacts,

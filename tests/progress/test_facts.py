@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from mbtrain.assessments.models import AssessmentResult as R
-from mbtrain.curriculum.loader import AttendanceStatus as A
+from mbtrain.curriculum.definition import AttendanceStatus as A
 from mbtrain.enrolments.models import EnrolmentStatus
 from mbtrain.extensions import db
 from mbtrain.placements.models import PlacementStatus

@@ -18,7 +18,7 @@ from mbtrain.assessments.models import AssessmentResult as R
 from mbtrain.assessments.models import ModuleAssessment
 from mbtrain.attendance.models import AttendanceRecord
 from mbtrain.audit.models import AccessLog
-from mbtrain.curriculum.loader import AttendanceStatus as A
+from mbtrain.curriculum.definition import AttendanceStatus as A
 from mbtrain.enrolments.models import EnrolmentStatus
 from mbtrain.extensions import db
 from mbtrain.placements.models import PlacementStatus

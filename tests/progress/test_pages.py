@@ -10,7 +10,7 @@ from sqlalchemy import select
 from mbtrain.accounts.models import Role
 from mbtrain.assessments.models import AssessmentResult as R
 from mbtrain.audit.models import AccessAction, AccessLog
-from mbtrain.curriculum.loader import AttendanceStatus as A
+from mbtrain.curriculum.definition import AttendanceStatus as A
 from mbtrain.extensions import db
 from tests.progress.conftest import START
 

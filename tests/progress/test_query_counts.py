@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from mbtrain.accounts.models import Role
 from mbtrain.assessments.models import AssessmentResult as R
 from mbtrain.attendance.models import AttendanceRecord
-from mbtrain.curriculum.loader import AttendanceStatus as A
+from mbtrain.curriculum.definition import AttendanceStatus as A
 from mbtrain.extensions import db
 from mbtrain.progress import tables
 from tests.progress.conftest import START

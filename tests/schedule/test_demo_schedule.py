@@ -8,7 +8,8 @@ from sqlalchemy import select
 from mbtrain.attendance.models import AttendanceRecord
 from mbtrain.attendance.rules import Entry, summarise
 from mbtrain.cohorts.models import Cohort, CohortStatus
-from mbtrain.curriculum.loader import AttendanceStatus, shipped_curricula
+from mbtrain.curriculum.definition import AttendanceStatus
+from mbtrain.curriculum.loader import shipped_curricula
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.extensions import db
 from mbtrain.i18n import today

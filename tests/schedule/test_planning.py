@@ -5,7 +5,8 @@ from datetime import date, time, timedelta
 import holidays
 import pytest
 
-from mbtrain.curriculum.loader import Module, ModuleKind, shipped_curricula
+from mbtrain.curriculum.definition import Module, ModuleKind
+from mbtrain.curriculum.loader import shipped_curricula
 from mbtrain.schedule.rules import (
     Calendar,
     ClosedDays,

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from mbtrain.accounts.models import Role
 from mbtrain.attendance.models import AttendanceRecord
 from mbtrain.cohorts.models import ClosedPeriod
-from mbtrain.curriculum.loader import AttendanceStatus
+from mbtrain.curriculum.definition import AttendanceStatus
 from mbtrain.enrolments.models import EnrolmentStatus
 from mbtrain.extensions import db
 from mbtrain.schedule import services

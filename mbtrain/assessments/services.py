@@ -93,13 +93,7 @@ def record_assessment(
     if entry == entry_of(assessment):
         return None
     check_version(assessment.version if assessment else 0, version)
-    if assessment is None:
-        assessment = ModuleAssessment(enrolment_id=enrolment.id, module_code=module.code)
-        db.session.add(assessment)
-    assessment.result = entry.result
-    assessment.assessed_on = entry.assessed_on
-    assessment.comment = entry.comment
-    assessment.assessor_id = by.id
+    assessment = _write(assessment, enrolment.id, module.code, entry, by)
     _flush()
     log.info(
         "module %s assessed %s for enrolment %s by %s",
@@ -283,17 +277,24 @@ def _write_sheet(module: Module, changes: list[tuple[int, Entry]], by: User) -> 
         )
     }
     for enrolment_id, entry in changes:
-        assessment = stored.get(enrolment_id)
-        if assessment is None:
-            assessment = ModuleAssessment(enrolment_id=enrolment_id, module_code=module.code)
-            db.session.add(assessment)
-        assessment.result = entry.result
-        assessment.assessed_on = entry.assessed_on
-        assessment.comment = entry.comment
-        assessment.assessor_id = by.id
+        _write(stored.get(enrolment_id), enrolment_id, module.code, entry, by)
     _flush()
 
 
 def as_int(value) -> int | None:
     """A number sent in a hidden field, or None for anything that is not one."""
     return int(value) if str(value or "").isdigit() else None
+
+
+def _write(
+    assessment: ModuleAssessment | None, enrolment_id: int, module_code: str, entry: Entry, by: User
+) -> ModuleAssessment:
+    """The result as entered, on the stored row or a new one."""
+    if assessment is None:
+        assessment = ModuleAssessment(enrolment_id=enrolment_id, module_code=module_code)
+        db.session.add(assessment)
+    assessment.result = entry.result
+    assessment.assessed_on = entry.assessed_on
+    assessment.comment = entry.comment
+    assessment.assessor_id = by.id
+    return assessment

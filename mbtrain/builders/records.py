@@ -18,16 +18,8 @@ from mbtrain.enrolments import services as enrolments
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
 from mbtrain.extensions import db
 from mbtrain.organisations.models import Organisation, OrganisationType
+from mbtrain.placements import models as placement_models
 from mbtrain.placements import services as placements
-from mbtrain.placements.models import (
-    FinalEvaluation,
-    HoursEntry,
-    Placement,
-    PlacementStatus,
-    Signature,
-    SignedAction,
-    SignedVia,
-)
 from mbtrain.schedule.models import CourseSession
 
 # Where Records' placements and assessments fall unless told: the tests' standard course start.
@@ -93,8 +85,8 @@ class Records:
     def placement(
         self, enrolment, module_code="P1-01", start: date = RECORDS_START, weeks=10, **fields
     ):
-        fields.setdefault("status", PlacementStatus.ACTIVE)
-        placement = Placement(
+        fields.setdefault("status", placement_models.PlacementStatus.ACTIVE)
+        placement = placement_models.Placement(
             enrolment_id=enrolment.id,
             organisation_id=self.organisation.id,
             module_code=module_code,
@@ -110,10 +102,10 @@ class Records:
         return placement
 
     def signature(self, placement, action):
-        signature = Signature(
+        signature = placement_models.Signature(
             placement_id=placement.id,
             action=action,
-            via=SignedVia.PORTAL,
+            via=placement_models.SignedVia.PORTAL,
             typed_name="Synne Veileder",
             signer_email="veileder@example.org",
             content={"placement": placement.id},
@@ -124,9 +116,13 @@ class Records:
         return signature
 
     def hours(self, placement, week_start, hours, confirmed=True):
-        signature = self.signature(placement, SignedAction.CONFIRM_HOURS) if confirmed else None
+        signature = (
+            self.signature(placement, placement_models.SignedAction.CONFIRM_HOURS)
+            if confirmed
+            else None
+        )
         db.session.add(
-            HoursEntry(
+            placement_models.HoursEntry(
                 placement_id=placement.id,
                 week_start=week_start,
                 hours=hours,
@@ -136,9 +132,9 @@ class Records:
         db.session.commit()
 
     def evaluation(self, placement, passed=True):
-        signature = self.signature(placement, SignedAction.FINAL_EVALUATION)
+        signature = self.signature(placement, placement_models.SignedAction.FINAL_EVALUATION)
         db.session.add(
-            FinalEvaluation(
+            placement_models.FinalEvaluation(
                 placement_id=placement.id,
                 passed=passed,
                 text="Sluttvurdering.",
@@ -174,7 +170,7 @@ class Records:
         for module in shipped_curricula()[0].modules:
             self.assess(enrolment, module.code)
 
-    def passed(self, placement: Placement) -> None:
+    def passed(self, placement: placement_models.Placement) -> None:
         """Its first two weeks' hours confirmed and a passed final evaluation signed."""
         for week in range(2):
             self.hours(
@@ -202,12 +198,12 @@ class Records:
     def walk_placement(
         self,
         enrolment: Enrolment,
-        status: PlacementStatus = PlacementStatus.ACTIVE,
+        status: placement_models.PlacementStatus = placement_models.PlacementStatus.ACTIVE,
         module_code: str = "P1-01",
         start: date = RECORDS_START,
         weeks: int = 10,
         **fields,
-    ) -> Placement:
+    ) -> placement_models.Placement:
         """The placement `placement` would add, made through the placement services instead
         (Factory.placement): proposed at this organisation with its supervisor and walked,
         gate by gate, to ``status``; ``fields`` replace what PlacementFields would hold."""
@@ -248,7 +244,7 @@ class Records:
         for number, (first, code) in enumerate(practice_weeks(cohort.start_date)):
             placement = self.walk_placement(
                 enrolment,
-                PlacementStatus.COMPLETED,
+                placement_models.PlacementStatus.COMPLETED,
                 code,
                 start=first,
                 weeks=2,

@@ -28,16 +28,7 @@ from mbtrain.extensions import db
 from mbtrain.mail.models import OutboxMessage
 from mbtrain.organisations.models import County, Organisation
 from mbtrain.people.models import Person
-from mbtrain.placements.models import (
-    ChangeProposal,
-    Concern,
-    FinalEvaluation,
-    HoursEntry,
-    Meeting,
-    Placement,
-    PlacementEvent,
-    Signature,
-)
+from mbtrain.placements import models as placement_models
 from mbtrain.schedule.models import CourseSession
 
 LEFT_OUT = {
@@ -50,12 +41,12 @@ LEFT_OUT = {
     "actor_user_id",
 }
 PLACEMENT_PARTS = {
-    "events": PlacementEvent,
-    "signatures": Signature,
-    "hours": HoursEntry,
-    "meetings": Meeting,
-    "concerns": Concern,
-    "change_proposals": ChangeProposal,
+    "events": placement_models.PlacementEvent,
+    "signatures": placement_models.Signature,
+    "hours": placement_models.HoursEntry,
+    "meetings": placement_models.Meeting,
+    "concerns": placement_models.Concern,
+    "change_proposals": placement_models.ChangeProposal,
 }
 
 
@@ -168,10 +159,10 @@ def _attendance(enrolment_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
 
 def _placements(enrolment_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     rows = db.session.execute(
-        select(Placement, Organisation.name)
-        .join(Organisation, Organisation.id == Placement.organisation_id)
-        .where(Placement.enrolment_id.in_(enrolment_ids))
-        .order_by(Placement.start_date)
+        select(placement_models.Placement, Organisation.name)
+        .join(Organisation, Organisation.id == placement_models.Placement.organisation_id)
+        .where(placement_models.Placement.enrolment_id.in_(enrolment_ids))
+        .order_by(placement_models.Placement.start_date)
     ).all()
     ids = [placement.id for placement, _ in rows]
     parts = {
@@ -182,7 +173,11 @@ def _placements(enrolment_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         for name, model in PLACEMENT_PARTS.items()
     }
     evaluations = _by(
-        db.session.scalars(select(FinalEvaluation).where(FinalEvaluation.placement_id.in_(ids))),
+        db.session.scalars(
+            select(placement_models.FinalEvaluation).where(
+                placement_models.FinalEvaluation.placement_id.in_(ids)
+            )
+        ),
         "placement_id",
     )
     grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)

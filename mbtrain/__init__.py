@@ -92,7 +92,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.before_request(enforce_policy)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
-        can=policy.can, may_manage_county=policy.may_manage_county, nav_links=navigation.nav_links
+        can=policy.can,
+        may_manage_county=policy.may_manage_county,
+        may_see_part=policy.may_see_part,
+        nav_links=navigation.nav_links,
     )
     return app
 

@@ -8,6 +8,7 @@ A route missing from the table is refused for everyone, and a test fails on it.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import Enum
 
 from flask import current_app
 from flask_login import current_user
@@ -208,13 +209,92 @@ def visible_cohorts(user: User) -> ColumnElement[bool]:
             return false()
 
 
+# Need to know. The routes above say which pages a role may open; this says which people a
+# role may see on them (by the enrolment's status) and which parts of their records. Every
+# loader and list that shows enrolments asks visible_enrolments / may_see_enrolment, and
+# templates ask may_see_part; a refused record answers 404, like a missing one.
+class StatusClass(Enum):
+    INTAKE = "intake"  # applicants, the waiting list and those turned down: the intake's
+    PARTICIPANT = "participant"  # holds a place in the cohort
+    ENDED = "ended"  # completed or dropped out
+    VOID = "void"  # registered in error
+
+
+_S = EnrolmentStatus
+STATUS_CLASS: dict[EnrolmentStatus, StatusClass] = {
+    _S.SOKT_INN: StatusClass.INTAKE,
+    _S.VURDERES: StatusClass.INTAKE,
+    _S.VENTELISTE: StatusClass.INTAKE,
+    _S.IKKE_AKTUELL: StatusClass.INTAKE,
+    _S.VENTER_PA_OPPSTART: StatusClass.PARTICIPANT,
+    _S.DELTAR: StatusClass.PARTICIPANT,
+    _S.FULLFORT: StatusClass.ENDED,
+    _S.AVBRUTT: StatusClass.ENDED,
+    _S.FEILREGISTRERT: StatusClass.VOID,
+}
+
+
+class Part(Enum):
+    CONTACT = "contact"  # e-mail and phone: how to reach the person
+    PERSONAL = "personal"  # date of birth, the NAV contact, the application date
+    INTAKE = "intake"  # the intake assessment («Vurdering»: the interview notes)
+    HISTORY = "history"  # the status history, with its reasons
+
+
+@dataclass(frozen=True)
+class NeedToKnow:
+    classes: frozenset[StatusClass]
+    parts: frozenset[Part]
+
+    @property
+    def statuses(self) -> frozenset[EnrolmentStatus]:
+        return frozenset(s for s, kind in STATUS_CLASS.items() if kind in self.classes)
+
+
+EVERYTHING = NeedToKnow(frozenset(StatusClass), frozenset(Part))
+# The relationship still decides whose: coordinators their counties, instructors the cohorts
+# they teach, partners their placements' trainees (partner_can_see), trainees their own.
+NEED_TO_KNOW: dict[Role, NeedToKnow] = {
+    ADMIN: EVERYTHING,
+    COORDINATOR: EVERYTHING,
+    # Instructors teach the participants and reach them; nothing of the intake.
+    INSTRUCTOR: NeedToKnow(
+        frozenset({StatusClass.PARTICIPANT, StatusClass.ENDED}), frozenset({Part.CONTACT})
+    ),
+    PARTNER: NeedToKnow(
+        frozenset({StatusClass.PARTICIPANT, StatusClass.ENDED}), frozenset({Part.CONTACT})
+    ),
+    # A trainee's own record, all of it (the right of access).
+    TRAINEE: EVERYTHING,
+}
+
+
+def need_to_know(user: User) -> NeedToKnow:
+    role = user.role if user.is_authenticated else None
+    return NEED_TO_KNOW.get(role, NeedToKnow(frozenset(), frozenset()))
+
+
+def visible_enrolments(user: User) -> ColumnElement[bool]:
+    """SQL condition on Enrolment: the statuses this user's role may see (with the scope)."""
+    statuses = need_to_know(user).statuses
+    if statuses == frozenset(EnrolmentStatus):
+        return true()
+    return Enrolment.status.in_(sorted(statuses, key=lambda s: s.value))
+
+
+def may_see_status(user: User, status: EnrolmentStatus) -> bool:
+    return status in need_to_know(user).statuses
+
+
+def may_see_part(user: User, part: Part | str) -> bool:
+    """Whether this user's role may see a part of a person's record; templates ask it."""
+    return Part(part) in need_to_know(user).parts
+
+
 # Partners see trainees who hold a place in the cohort, and — for placements that went past
 # the proposal — those whose course has ended. Never applicants or the waiting list.
 PARTNER_VISIBLE_ENROLMENT = frozenset({EnrolmentStatus.VENTER_PA_OPPSTART, EnrolmentStatus.DELTAR})
-PARTNER_VISIBLE_AFTER_PROPOSAL = PARTNER_VISIBLE_ENROLMENT | {
-    EnrolmentStatus.FULLFORT,
-    EnrolmentStatus.AVBRUTT,
-}
+PARTNER_VISIBLE_AFTER_PROPOSAL = NEED_TO_KNOW[PARTNER].statuses
 
 
 def partner_access_days() -> int:

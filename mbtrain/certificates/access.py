@@ -16,7 +16,7 @@ from mbtrain.cohorts.models import Cohort
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.extensions import db
 from mbtrain.people.models import Person
-from mbtrain.policy import may_manage_county, visible_cohorts
+from mbtrain.policy import may_manage_county, visible_cohorts, visible_enrolments
 
 
 def load_by_code(code: str) -> Certificate:
@@ -52,7 +52,11 @@ def load_certificate(certificate_id: int) -> Certificate:
         select(Certificate)
         .join(Enrolment, Enrolment.id == Certificate.enrolment_id)
         .join(Cohort, Cohort.id == Enrolment.cohort_id)
-        .where(Certificate.id == certificate_id, visible_cohorts(current_user))
+        .where(
+            Certificate.id == certificate_id,
+            visible_cohorts(current_user),
+            visible_enrolments(current_user),
+        )
         .options(joinedload(Certificate.enrolment).joinedload(Enrolment.cohort))
     )
     if certificate is None or not may_manage_county(

@@ -14,7 +14,7 @@ from mbtrain.enrolments.transitions import APPLYING, HOLDS_PLACE
 from mbtrain.extensions import db
 from mbtrain.followup.overview import open_concerns
 from mbtrain.people.models import Person
-from mbtrain.policy import may_manage_county, visible_cohorts
+from mbtrain.policy import may_manage_county, may_see_status, visible_cohorts
 from mbtrain.progress.services import cohort_warnings
 from mbtrain.schedule.services import module_titles, next_sessions
 
@@ -57,7 +57,8 @@ def _count_where(condition):
 
 
 def overview(cohort: Cohort, user: User, today: date) -> dict:
-    """The overview's facts: its people by status, the waiting list, what comes next."""
+    """The overview's facts: its people by status, the waiting list, what comes next; by name
+    only the people this user's role may see."""
     people = db.session.execute(
         select(Enrolment.id, Enrolment.status, Enrolment.applied_on, Person.name)
         .join(Person, Person.id == Enrolment.person_id)
@@ -65,16 +66,17 @@ def overview(cohort: Cohort, user: User, today: date) -> dict:
         .order_by(Person.name)
     ).all()
     counts = Counter(row.status for row in people)
+    named = [row for row in people if may_see_status(user, row.status)]  # need to know
     manage = may_manage_county(user, cohort.county_id)
     return {
         "counts": counts,
         "taken": sum(counts[s] for s in HOLDS_PLACE),
         "applying": sum(counts[s] for s in APPLYING),
         "waiting": sorted(
-            (row for row in people if row.status is EnrolmentStatus.VENTELISTE),
+            (row for row in named if row.status is EnrolmentStatus.VENTELISTE),
             key=lambda row: (row.applied_on, row.id),
         ),
-        "participants": [row for row in people if row.status not in NOT_YET_IN],
+        "participants": [row for row in named if row.status not in NOT_YET_IN],
         "statuses": list(EnrolmentStatus),
         "next_sessions": next_sessions(cohort, today),
         "module_titles": module_titles(cohort),

@@ -1,4 +1,5 @@
-"""An enrolment for a page: found only in a cohort this user may see."""
+"""An enrolment for a page: found only in a cohort this user may see, in a status their role
+may see (mbtrain/policy.py NEED_TO_KNOW)."""
 
 from flask import abort
 from flask_login import current_user
@@ -8,15 +9,19 @@ from sqlalchemy.orm import joinedload, selectinload
 from mbtrain.cohorts.models import Cohort
 from mbtrain.enrolments.models import Enrolment, StatusPeriod
 from mbtrain.extensions import db
-from mbtrain.policy import may_manage_county, visible_cohorts
+from mbtrain.policy import may_manage_county, visible_cohorts, visible_enrolments
 
 
 def load_enrolment(enrolment_id: int, *, manage: bool = False) -> Enrolment:
-    """The enrolment if its cohort is visible to this user (and manageable, if asked); else 404."""
+    """The enrolment if this user may see it (and manage it, if asked); else 404."""
     enrolment = db.session.scalar(
         select(Enrolment)
         .join(Cohort, Cohort.id == Enrolment.cohort_id)
-        .where(Enrolment.id == enrolment_id, visible_cohorts(current_user))
+        .where(
+            Enrolment.id == enrolment_id,
+            visible_cohorts(current_user),
+            visible_enrolments(current_user),
+        )
         .options(
             joinedload(Enrolment.person),
             joinedload(Enrolment.cohort).joinedload(Cohort.county),

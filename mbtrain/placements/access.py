@@ -13,7 +13,7 @@ from mbtrain.enrolments.models import Enrolment
 from mbtrain.extensions import db
 from mbtrain.people.models import Person
 from mbtrain.placements.models import Placement, PlacementEvent
-from mbtrain.policy import may_manage_county, visible_cohorts
+from mbtrain.policy import may_manage_county, visible_cohorts, visible_enrolments
 
 # What a placement's pages show of it: where, who, and the cohort with its curriculum.
 SHOWN = (
@@ -31,7 +31,11 @@ def load_placement(placement_id: int, *, manage: bool = False) -> Placement:
         select(Placement)
         .join(Enrolment, Enrolment.id == Placement.enrolment_id)
         .join(Cohort, Cohort.id == Enrolment.cohort_id)
-        .where(Placement.id == placement_id, visible_cohorts(current_user))
+        .where(
+            Placement.id == placement_id,
+            visible_cohorts(current_user),
+            visible_enrolments(current_user),
+        )
         .options(*SHOWN, selectinload(Placement.events).joinedload(PlacementEvent.by_user))
     )
     if placement is None or (

@@ -10,7 +10,7 @@ from mbtrain.cohorts.models import Cohort
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.extensions import db
 from mbtrain.people.models import Person
-from mbtrain.policy import visible_cohorts
+from mbtrain.policy import visible_cohorts, visible_enrolments
 from mbtrain.progress.facts import COHORT_OPTIONS, FOLLOWED, cohort_query
 
 
@@ -24,7 +24,11 @@ def load_trainee_cohort(enrolment_id: int) -> Cohort:
     cohort = db.session.scalar(
         cohort_query()
         .join(Enrolment, Enrolment.cohort_id == Cohort.id)
-        .where(Enrolment.id == enrolment_id, visible_cohorts(current_user))
+        .where(
+            Enrolment.id == enrolment_id,
+            visible_cohorts(current_user),
+            visible_enrolments(current_user),
+        )
     )
     if cohort is None:
         abort(404)

@@ -28,7 +28,7 @@ from mbtrain.curriculum import services as curricula
 from mbtrain.curriculum.loader import shipped_curricula
 from mbtrain.curriculum.models import CurriculumVersion
 from mbtrain.enrolments import services as enrolments
-from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
+from mbtrain.enrolments.models import Enrolment, EnrolmentStatus, StatusReason
 from mbtrain.extensions import db
 from mbtrain.i18n import today
 from mbtrain.mail.models import OutboxMessage
@@ -74,6 +74,13 @@ class Tenant:
     offer: PlacementOffer
     feed_token: str
     certificate: Certificate
+    # One enrolment in every status the participant and the graduate are not in, for need to
+    # know (mbtrain/policy.py NEED_TO_KNOW): applicants, the waiting list, the rejected (one
+    # of them in a cancelled cohort the instructor also teaches), one registered in error.
+    others: dict[str, Enrolment] = field(default_factory=dict)
+
+    def enrolments(self) -> list[Enrolment]:
+        return [self.enrolment, self.graduate, *self.others.values()]
 
 
 @dataclass
@@ -200,6 +207,7 @@ def make_enrolment(key: str, cohort: Cohort, email: str, user: User | None = Non
         today=today() - timedelta(days=150),
     )
     enrolment.meets_requirements = True
+    enrolment.assessment = hostile(f"Intervjunotat {key}")
     for status in (EnrolmentStatus.VURDERES, EnrolmentStatus.DELTAR):
         enrolments.change_status(enrolment, status, by=None)
     enrolment.person.user = user
@@ -216,6 +224,58 @@ def make_graduate(key: str, cohort: Cohort) -> Enrolment:
     enrolment.end_date = today() - timedelta(days=100)
     db.session.flush()
     return enrolment
+
+
+# The way to each status from the application, with the reason the status needs.
+ROUTES_TO = {
+    EnrolmentStatus.SOKT_INN: (),
+    EnrolmentStatus.VURDERES: (EnrolmentStatus.VURDERES,),
+    EnrolmentStatus.VENTELISTE: (EnrolmentStatus.VURDERES, EnrolmentStatus.VENTELISTE),
+    EnrolmentStatus.IKKE_AKTUELL: (EnrolmentStatus.VURDERES, EnrolmentStatus.IKKE_AKTUELL),
+    EnrolmentStatus.FEILREGISTRERT: (EnrolmentStatus.FEILREGISTRERT,),
+}
+
+
+def make_applicant(key: str, cohort: Cohort, status: EnrolmentStatus) -> Enrolment:
+    """Someone in the intake (or registered in error), with the coordinator's interview notes."""
+    enrolment = enrolments.register_application(
+        cohort,
+        name=hostile(f"Ingrid Testesen {key}"),
+        date_of_birth=date(1990, 6, 1),
+        email=f"{key}@example.org",
+        phone="47654321",
+        applied_on=today() - timedelta(days=10),
+        nav_contact=hostile("NAV Bergen"),
+        by=None,
+        today=today() - timedelta(days=10),
+    )
+    enrolment.meets_requirements = False
+    enrolment.assessment = hostile(f"Intervjunotat {key}")
+    for step in ROUTES_TO[status]:
+        rejected = step is EnrolmentStatus.IKKE_AKTUELL
+        enrolments.change_status(
+            enrolment,
+            step,
+            by=None,
+            reason=StatusReason.ANNET if rejected else None,
+            reason_text=hostile(f"Avslag {key}") if rejected else None,
+        )
+    db.session.flush()
+    return enrolment
+
+
+def make_others(key: str, cohort: Cohort, cancelled: Cohort) -> dict[str, Enrolment]:
+    others = {
+        f"{status.value.lower()}-{key}": make_applicant(
+            f"{status.value.lower()}-{key}", cohort, status
+        )
+        for status in ROUTES_TO
+    }
+    rejected = f"avlyst-avvist-{key}"
+    others[rejected] = make_applicant(rejected, cancelled, EnrolmentStatus.IKKE_AKTUELL)
+    cancelled.status = CohortStatus.AVLYST  # after the application: it was open then
+    db.session.flush()
+    return others
 
 
 def make_offer(cohort: Cohort, organisation: Organisation) -> PlacementOffer:
@@ -333,6 +393,7 @@ def build_tenant(key: str, seed: int, county: County, curriculum, admin: User) -
     make_practice_period(cohort)
     placement = make_placement(enrolment, organisation)
     _feed, feed_token = schedule.create_feed(cohort=cohort, by=coordinator)
+    cancelled = make_cohort(f"avlyst-{key}", county, curriculum, provider, instructor)
     return Tenant(
         key=key,
         county=county,
@@ -352,6 +413,7 @@ def build_tenant(key: str, seed: int, county: County, curriculum, admin: User) -
         offer=make_offer(cohort, organisation),
         feed_token=feed_token,
         certificate=make_certificate(enrolment, key),
+        others=make_others(key, cohort, cancelled),
     )
 
 

@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from mbtrain import concurrency, filters, http, i18n, navigation, policy, web
 from mbtrain.config import check_production, ensure_secret_key, load_settings
 from mbtrain.extensions import csrf, db, limiter, login_manager, migrate
+from mbtrain.ids import BoundedIntegerConverter
 from mbtrain.resources import resource_dir
 
 # Every model module, so that the metadata (and Alembic) always sees the whole schema.
@@ -63,6 +64,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(resource_dir("templates")),
         static_folder="static",
     )
+    app.url_map.converters["int"] = BoundedIntegerConverter  # before any route is added
     app.config.update(load_settings())
     app.config.update(config or {})
     ensure_secret_key(app.config)

@@ -16,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy.engine import make_url
+from werkzeug.routing import FloatConverter, IntegerConverter, UUIDConverter
 
 from mbtrain import builders, create_app
 from mbtrain.accounts import services as accounts
@@ -618,15 +619,17 @@ def db_snapshot(app):
 
 
 # Werkzeug keeps each rule's converters in a private attribute; this is the one way to see them.
-SAMPLE_VALUES = {"IntegerConverter": 1, "FloatConverter": 1.0, "UUIDConverter": uuid.UUID(int=1)}
+# By kind, so that the app's own subclasses (the bounded int) are numbers too.
+SAMPLE_VALUES = ((IntegerConverter, 1), (FloatConverter, 1.0), (UUIDConverter, uuid.UUID(int=1)))
+
+
+def sample_value(converter) -> object:
+    return next((v for kind, v in SAMPLE_VALUES if isinstance(converter, kind)), "dummy-token")
 
 
 def sample_path(rule) -> str:
     """A URL for any rule: id 1 for numbers, a dummy token for strings."""
-    values = {
-        name: SAMPLE_VALUES.get(type(converter).__name__, "dummy-token")
-        for name, converter in rule._converters.items()
-    }
+    values = {name: sample_value(converter) for name, converter in rule._converters.items()}
     return rule.build(values, append_unknown=False)[1]
 
 

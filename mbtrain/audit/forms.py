@@ -5,7 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField
 from wtforms.validators import NumberRange, Optional
 
-ID = [Optional(), NumberRange(min=1, max=2**31 - 1)]
+from mbtrain.ids import INT_MAX
+
+ID = [Optional(), NumberRange(min=1, max=INT_MAX)]
 
 
 class AccessLogSearchForm(FlaskForm):

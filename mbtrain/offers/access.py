@@ -11,6 +11,7 @@ from mbtrain.cohorts.models import Cohort, CohortStatus
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.enrolments.transitions import HOLDS_PLACE
 from mbtrain.extensions import db
+from mbtrain.ids import id_from
 from mbtrain.offers.boards import Board, board
 from mbtrain.organisations.models import Organisation
 from mbtrain.people.models import Person
@@ -52,7 +53,8 @@ def load_partner_offer(offer_id: int) -> PlacementOffer:
 
 def chosen_offer(cohort: Cohort, raw: str | None) -> PlacementOffer | None:
     """The offer a new placement is made from (``raw``: its id as sent), if it is the cohort's."""
-    offer = db.session.get(PlacementOffer, int(raw)) if raw and str(raw).isdigit() else None
+    offer_id = id_from(raw)
+    offer = db.session.get(PlacementOffer, offer_id) if offer_id else None
     return offer if offer is not None and offer.cohort_id == cohort.id else None
 
 

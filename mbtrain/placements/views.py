@@ -13,6 +13,7 @@ from mbtrain.cohorts.models import Cohort
 from mbtrain.errors import StaleEdit
 from mbtrain.i18n import today
 from mbtrain.idempotency import attempt_once, sent_on
+from mbtrain.ids import id_from
 from mbtrain.offers import services as offer_services
 from mbtrain.offers.access import chosen_offer
 from mbtrain.offers.boards import boards
@@ -71,8 +72,8 @@ def _defaults(cohort: Cohort, offer: PlacementOffer | None) -> dict:
     """A new placement's fields: from the offer it is made from, or else the practice period;
     the trainee and period from the link that led here."""
     defaults = {}
-    if (enrolment_id := request.args.get("deltaker", "")).isdigit():
-        defaults["enrolment"] = int(enrolment_id)
+    if enrolment_id := id_from(request.args.get("deltaker")):
+        defaults["enrolment"] = enrolment_id
     codes = [m.code for m in services.practice_modules(cohort)]
     if (module_code := request.args.get("modul")) in codes:
         defaults["module_code"] = module_code

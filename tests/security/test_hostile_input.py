@@ -8,7 +8,8 @@ forms: Hypothesis chooses a value for each field by its kind (text, date, number
 organisation number) from values that have broken applications before, and sometimes sends
 a field twice. Whatever it sends: never a 500; a form shown again has changed nothing (no
 half-written row) and explains the problem in Norwegian on the field. Last, every form the
-pages showed before the first hostile request must have been tried.
+pages showed before the first hostile request must have been tried. Every integer in a path,
+and every query parameter of every page, is also sent a number beyond the database's range.
 """
 
 import re
@@ -24,7 +25,7 @@ from werkzeug.datastructures import MultiDict
 from mbtrain.policy import POLICY
 from tests.conftest import database_snapshot
 from tests.security.forms import Field, Form, as_submitted, get_form_fields, post_forms
-from tests.security.routes import ROLE_OF, Route, build_path, collected_routes
+from tests.security.routes import ROLE_OF, Route, build_path, collected_routes, fill_for
 from tests.security.world import PAYLOAD, SCRIPT, TEMPLATE
 
 LONG = "x" * 10_000
@@ -53,6 +54,10 @@ HOSTILE_DATES = [
     LONG,
 ]
 HOSTILE_NUMBERS = ["-1", "-99999999999", "1e309", "NaN", "inf", "9" * 40, "1,5", "abc", "", "0"]
+# Past PostgreSQL's integer (2**31 - 1), past SQLite's (2**63 - 1), and the issue's own example.
+OVERSIZED = [2**31, 2**63, 99_999_999_999_999_999_999]
+# Digits to str.isdigit() that int() refuses.
+NOT_QUITE_DIGITS = "²"
 BAD_ORGNR = ["123456789", "12345678", "abcdefghi", "999999999", "9" * 20]
 # WTForms' defaults are English; a message on the field must be one of ours.
 ENGLISH = re.compile(
@@ -76,6 +81,7 @@ FORM_ROUTES = sorted(
 )
 TRIED: Counter = Counter()
 QUERIED: Counter = Counter()
+OVERSIZED_TRIED: Counter = Counter()
 
 
 def actor_for(route: Route) -> str | None:
@@ -96,7 +102,8 @@ def value_strategy(f: Field) -> st.SearchStrategy[str]:
     if f.type == "number" or f.name in {"hours", "weekly_hours", "places", "hours_present"}:
         return st.sampled_from(HOSTILE_NUMBERS)
     if f.type == "select":
-        return st.sampled_from([*f.options, "987654", "", SCRIPT]) if f.options else st.just("")
+        values = [*f.options, "987654", str(2**63), "", SCRIPT]
+        return st.sampled_from(values) if f.options else st.just("")
     if f.type in {"checkbox", "radio"}:
         return st.sampled_from(["y", f.value or "y", "", "987654"])
     return st.one_of(st.sampled_from(HOSTILE_TEXT), st.text(max_size=40))
@@ -155,6 +162,35 @@ def coverage(world, browsers) -> Coverage:
     return Coverage(with_forms)
 
 
+INTEGER_PARAMS = [
+    (route, param)
+    for route in collected_routes()
+    for param in re.findall(r"<int(?:\([^)]*\))?:(\w+)>", route.rule.rule)
+]
+
+
+@pytest.mark.parametrize(
+    ("route", "param"), INTEGER_PARAMS, ids=lambda value: getattr(value, "id", value)
+)
+def test_an_id_beyond_the_database_is_not_found(route: Route, param: str, world, browsers):
+    """Not a 500 (SQLite's OverflowError): the Norwegian 404, for every integer in a path.
+    Before the hostile forms, whose accepted submissions may delete what the path names."""
+    actor = actor_for(route)
+    assert actor is not None, f"{route.endpoint}: no actor may open it"
+    browser = browsers[actor]
+    values = {
+        name: fill_for(route.endpoint, name).own(world.home(actor), world) for name in route.params
+    }
+    data = {"csrf_token": browser.csrf_token("/")} if route.method == "POST" else None
+    for value in [2**31 - 1, *OVERSIZED]:
+        path = route.rule.build(values | {param: value}, append_unknown=False)[1]
+        OVERSIZED_TRIED[route.id] += 1
+        response = browser.open(path, method=route.method, data=data)
+        where = f"{route.id} → {route.method} {path}"
+        assert response.status_code == 404, f"{response.status_code}: {where}"
+        assert "Fant ikke siden" in response.get_data(as_text=True), where
+
+
 @pytest.mark.parametrize("route", FORM_ROUTES, ids=lambda route: route.endpoint)
 def test_every_page_survives_hostile_input(route: Route, world, browsers, coverage):
     actor = actor_for(route)
@@ -164,7 +200,9 @@ def test_every_page_survives_hostile_input(route: Route, world, browsers, covera
     page = browser.get(path)
     assert page.status_code < 500, f"{route.endpoint}: {page.status_code}"
     html = page.get_data(as_text=True) if page.mimetype == "text/html" else ""
-    try_query_strings(browser, path, QUERY_NAMES + get_form_fields(html, path), route.endpoint)
+    names = QUERY_NAMES + get_form_fields(html, path)
+    try_query_strings(browser, path, names, route.endpoint)
+    try_oversized_numbers(browser, path, names, route.endpoint)
     if page.status_code == 200:
         for form in post_forms(html, path):
             try_form(browser, form, route.endpoint)
@@ -210,6 +248,16 @@ def try_query_strings(browser, path: str, names: list[str], endpoint: str) -> No
     get_hostile()
 
 
+def try_oversized_numbers(browser, path: str, names: list[str], endpoint: str) -> None:
+    """Each parameter alone (one refused early would hide the next), as a number too large."""
+    base, _, own = path.partition("?")
+    for name in sorted(set(names)):
+        for value in (str(OVERSIZED[1]), NOT_QUITE_DIGITS):
+            QUERIED[endpoint] += 1
+            response = browser.get(base, query_string=[*parse_qsl(own), (name, value)])
+            assert response.status_code < 500, f"{endpoint} → GET {path} with {name}={value}"
+
+
 def try_form(browser, form: Form, endpoint: str) -> None:
     @settings(
         max_examples=8,
@@ -246,5 +294,7 @@ def test_hostile_input_figures(capsys):
     with capsys.disabled():
         print(
             f"\nhostile input: {sum(QUERIED.values())} query strings to {len(QUERIED)} pages; "
-            f"{sum(TRIED.values())} submissions to {len(TRIED)} pages' forms"
+            f"{sum(TRIED.values())} submissions to {len(TRIED)} pages' forms; "
+            f"{sum(OVERSIZED_TRIED.values())} ids at and past the database's range on "
+            f"{len(INTEGER_PARAMS)} integers of {len(OVERSIZED_TRIED)} routes"
         )

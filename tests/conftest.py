@@ -95,7 +95,11 @@ def pytest_configure(config):
 
 # The modules that start gunicorn (and Chromium): one worker runs them one after another, so
 # that no two servers share the two cores at once.
-SERVER_MODULES = ("tests/concurrency/test_concurrent_http.py", "tests/journeys/test_journeys.py")
+SERVER_MODULES = (
+    "tests/concurrency/test_concurrent_http.py",
+    "tests/concurrency/test_shared_limits.py",
+    "tests/journeys/test_journeys.py",
+)
 
 
 def pytest_xdist_make_scheduler(config, log):

@@ -7,6 +7,7 @@
 import logging
 import os
 import secrets
+import socket
 import sys
 from pathlib import Path
 
@@ -47,8 +48,26 @@ def serve_command(host: str, port: int, workers: int) -> None:
     serve(host, port, workers)
 
 
+def listening_url(host: str, port: int) -> str:
+    """Where a server bound to ``host:port`` is reached: the base of links in e-mail and the
+    one host it answers as (TRUSTED_HOSTS) when MBTRAIN_PUBLIC_URL is not set. Bound to every
+    interface, it is reached by the machine's name."""
+    if host in {"", "0.0.0.0", "::"}:  # noqa: S104 - naming the wildcard, not binding to it
+        host = socket.getfqdn()
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def listening_config(host: str, port: int) -> dict[str, str]:
+    """The listening address as the public URL, unless MBTRAIN_PUBLIC_URL names one."""
+    return {} if os.environ.get("MBTRAIN_PUBLIC_URL") else {"PUBLIC_URL": listening_url(host, port)}
+
+
 def serve(host: str, port: int, workers: int) -> None:
     from gunicorn.app.base import BaseApplication
+
+    config = listening_config(host, port)
 
     class Server(BaseApplication):
         def load_config(self):
@@ -57,7 +76,7 @@ def serve(host: str, port: int, workers: int) -> None:
             self.cfg.set("accesslog", "-")
 
         def load(self):
-            return create_app()
+            return create_app(config)
 
     Server().run()
 
@@ -88,7 +107,7 @@ def demo_command(
 
     if data_dir is not None:
         os.environ["MBTRAIN_DATA_DIR"] = str(data_dir.resolve())
-    app = create_app()
+    app = create_app(listening_config(host, port))
     if app.config["ENV_NAME"] == "production":
         raise click.ClickException("The demo is not for production.")
     with app.app_context():

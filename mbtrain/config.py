@@ -12,6 +12,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from mbtrain import ratelimits
+
 WEAK_KEYS = {"", "dev", "secret", "changeme", "change-me", "development", "test"}
 MIN_SECRET_KEY_LENGTH = 32
 
@@ -75,7 +77,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SMTP_URL": env.get("MBTRAIN_SMTP_URL", ""),
         "MAIL_SENDER": env.get("MBTRAIN_MAIL_SENDER", "mbtrain <ikke-svar@mbtrain.local>"),
         "PUBLIC_URL": env.get("MBTRAIN_PUBLIC_URL", ""),
-        "RATELIMIT_STORAGE_URI": env.get("MBTRAIN_RATELIMIT_STORAGE_URL", "memory://"),
+        # Shared by every worker: Redis in production; in development a SQLite file beside the
+        # database (memory:// would let each of the demo's workers allow the whole limit).
+        "RATELIMIT_STORAGE_URI": env.get("MBTRAIN_RATELIMIT_STORAGE_URL")
+        or ("memory://" if production else ratelimits.storage_url(data_dir)),
         "SESSION_IDLE_TIMEOUT": _env_minutes(env, "MBTRAIN_SESSION_IDLE_MINUTES", 30),
         "SESSION_ABSOLUTE_TIMEOUT": _env_minutes(env, "MBTRAIN_SESSION_ABSOLUTE_MINUTES", 12 * 60),
         "TOKEN_LIFETIME": timedelta(hours=int(env.get("MBTRAIN_TOKEN_HOURS", 72))),

@@ -8,6 +8,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
+from mbtrain import ratelimits  # noqa: F401 - registers the sqlite-file:// store with limits
 from mbtrain.database import Base
 
 # Objects stay loaded after commit: a view that commits its access-log row and then renders

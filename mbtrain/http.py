@@ -1,11 +1,13 @@
 """What every response carries: security headers, caching rules and the error pages."""
 
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from mbtrain.extensions import db
 
@@ -35,12 +37,29 @@ def safe_next(target: str | None) -> str:
     return target
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+
+def trusted_hosts(config: Mapping[str, Any]) -> list[str]:
+    """The hosts the app answers as (Flask's TRUSTED_HOSTS; any other Host header is 400):
+    the public URL's; in development also SERVER_NAME's (the tests') and the loopback names."""
+    public = urlsplit(config.get("PUBLIC_URL") or "").hostname
+    if config["ENV_NAME"] == "production":
+        return [public]  # check_production has made sure there is one
+    server_name = (
+        urlsplit(f"//{config['SERVER_NAME']}").hostname if config.get("SERVER_NAME") else None
+    )
+    return [host for host in (public, server_name) if host] + list(LOOPBACK_HOSTS)
+
+
 def public_url(endpoint: str, **values) -> str:
-    """An absolute link for e-mail, on MBTRAIN_PUBLIC_URL: never on the Host header of the
-    request that asked for it, or anyone could have a victim's reset link sent their way."""
+    """An absolute link for e-mail, on MBTRAIN_PUBLIC_URL (`mbtrain demo` and `mbtrain serve`
+    set it to the address they listen on): never on the Host header of the request that
+    asked for it, or anyone could have a victim's reset link sent their way. Without one
+    (development, tests) the request's host is one of TRUSTED_HOSTS, checked before routing."""
     base = current_app.config["PUBLIC_URL"]
     if not base:
-        return url_for(endpoint, _external=True, **values)  # development only (see config)
+        return url_for(endpoint, _external=True, **values)
     return base.rstrip("/") + url_for(endpoint, **values).removeprefix(request.script_root)
 
 
@@ -73,6 +92,8 @@ def refuse_nul_bytes() -> None:
 
 def render_error(error: HTTPException) -> tuple[str, int]:
     db.session.rollback()
+    if isinstance(error, SecurityError):  # a Host not in TRUSTED_HOSTS: no URL can be built
+        return render_template("errors/untrusted_host.html"), 400
     code = error.code or 500
     if code not in ERROR_PAGES:
         code = 400 if code < 500 else 500
@@ -85,6 +106,8 @@ def render_csrf_error(error: CSRFError) -> tuple[str, int]:
 
 
 def init_app(app: Flask) -> None:
+    if app.config["TRUSTED_HOSTS"] is None:
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
     app.before_request(refuse_nul_bytes)
     app.after_request(add_security_headers)
     app.register_error_handler(CSRFError, render_csrf_error)

@@ -96,7 +96,11 @@ def pytest_configure(config):
 
 # The modules that start gunicorn (and Chromium): one worker runs them one after another, so
 # that no two servers share the two cores at once.
-SERVER_MODULES = ("tests/concurrency/test_concurrent_http.py", "tests/journeys/test_journeys.py")
+SERVER_MODULES = (
+    "tests/concurrency/test_concurrent_http.py",
+    "tests/concurrency/test_shared_limits.py",
+    "tests/journeys/test_journeys.py",
+)
 
 
 def pytest_xdist_make_scheduler(config, log):
@@ -476,7 +480,7 @@ def production_app(app, isolation, tmp_path, monkeypatch) -> Iterator[Flask]:
     check_production(settings)
     monkeypatch.setattr("mbtrain.check_production", lambda config: None)
     production = create_app({**settings, "RATELIMIT_STORAGE_URI": "memory://"})
-    production.test_client_class = FormClient
+    production.test_client_class = ProductionClient
     with production.app_context():
         isolation.attach(production)
         yield production
@@ -487,9 +491,10 @@ def production_app(app, isolation, tmp_path, monkeypatch) -> Iterator[Flask]:
 
 @pytest.fixture
 def production_client(production_app) -> "FormClient":
-    """A browser on HTTPS (production's preferred scheme); Flask-WTF checks the Referer there."""
+    """A browser on HTTPS (production's preferred scheme); Flask-WTF checks the Referer there.
+    It opens the public URL's host: production answers no other (TRUSTED_HOSTS)."""
     client = production_app.test_client()
-    client.environ_base["HTTP_REFERER"] = "https://localhost/"
+    client.environ_base["HTTP_REFERER"] = "https://mbtrain.test/"
     return client
 
 
@@ -520,6 +525,14 @@ class FormClient(FlaskClient):
         data = dict(data or {})
         data.setdefault("csrf_token", self.csrf_token(page or url))
         return self.post(url, data=data, **kwargs)
+
+
+class ProductionClient(FormClient):
+    """Opens the public URL's host (https://mbtrain.test) unless told another."""
+
+    def open(self, *args, **kwargs):
+        kwargs.setdefault("base_url", "https://mbtrain.test")
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -11,7 +10,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from mbtrain.accounts import access, services
+from mbtrain.accounts import access, services, throttle
 from mbtrain.accounts.forms import (
     ChangePasswordForm,
     EditUserForm,
@@ -36,22 +35,6 @@ login_manager.session_protection = None  # the server-side session row does this
 login_manager.user_loader(access.load_user)
 
 
-def _login_limit_per_address() -> str:
-    return current_app.config.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 10 minutes")
-
-
-def _login_limit_per_account() -> str:
-    return current_app.config.get("LOGIN_LIMIT_PER_ACCOUNT", "10 per 15 minutes")
-
-
-def _login_account_key() -> str:
-    return "account:" + services.normalise_email(request.form.get("email", ""))
-
-
-def _failed(response) -> bool:
-    return response.status_code != 302
-
-
 @bp.errorhandler(services.LinkInvalid)
 def _link_invalid(error: services.LinkInvalid):
     """A link that no longer works says why, and where to get a new one (410 Gone)."""
@@ -59,9 +42,12 @@ def _link_invalid(error: services.LinkInvalid):
 
 
 @bp.route("/logg-inn", methods=["GET", "POST"])
-@limiter.limit(_login_limit_per_address, methods=["POST"], deduct_when=_failed)
+@limiter.limit(throttle.limit_per_address, methods=["POST"], deduct_when=throttle.failed)
 @limiter.limit(
-    _login_limit_per_account, methods=["POST"], key_func=_login_account_key, deduct_when=_failed
+    throttle.limit_per_account_and_address,
+    methods=["POST"],
+    key_func=throttle.account_and_address_key,
+    deduct_when=throttle.failed,
 )
 def login():
     form = LoginForm(next=request.args.get("next", ""))
@@ -69,6 +55,7 @@ def login():
         if (user := services.authenticate(form.email.data, form.password.data)) is not None:
             access.sign_in(user)
             return redirect(safe_next(form.next.data))
+        throttle.note_failure(form.email.data)
         flash(_("Feil e-post eller passord."), "error")
     return render_template("accounts/login.html", form=form)
 
@@ -81,7 +68,7 @@ def logout():
 
 
 @bp.route("/glemt-passord", methods=["GET", "POST"])
-@limiter.limit(_login_limit_per_address, methods=["POST"])
+@limiter.limit(throttle.limit_per_address, methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -92,7 +79,7 @@ def forgot_password():
 
 
 @bp.route("/lenke/<token>", methods=["GET", "POST"])
-@limiter.limit(_login_limit_per_address, methods=["POST"])
+@limiter.limit(throttle.limit_per_address, methods=["POST"])
 def use_link(token: str):
     link = access.load_link(token)
     form = SetPasswordForm()
@@ -104,7 +91,7 @@ def use_link(token: str):
 
 
 @bp.route("/konto/passord", methods=["GET", "POST"])
-@limiter.limit(_login_limit_per_address, methods=["POST"], deduct_when=_failed)
+@limiter.limit(throttle.limit_per_address, methods=["POST"], deduct_when=throttle.failed)
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit() and (

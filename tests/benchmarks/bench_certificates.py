@@ -136,7 +136,8 @@ def measure(data_dir: Path, trainees: int = TRAINEES, rounds: int = ROUNDS) -> F
     from mbtrain.cohorts.models import Cohort
     from mbtrain.extensions import db
 
-    app = create_app()
+    # The site's address: the host the request context below is made on must be one it answers as.
+    app = create_app({"PUBLIC_URL": "https://mbtrain.example.org"})
     with app.app_context(), app.test_request_context(base_url="https://mbtrain.example.org"):
         upgrade()
         cohort_id = fill(trainees)

@@ -138,7 +138,8 @@ def build_database(data_dir: Path) -> int:
     from mbtrain import create_app
     from mbtrain.extensions import db
 
-    app = create_app()
+    # The site's address: the host the request context below is made on must be one it answers as.
+    app = create_app({"PUBLIC_URL": "https://mbtrain.example.org"})
     # A request context: the certificate's verification link is made with url_for.
     with app.app_context(), app.test_request_context(base_url="https://mbtrain.example.org"):
         upgrade()

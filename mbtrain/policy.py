@@ -282,6 +282,12 @@ def visible_enrolments(user: User) -> ColumnElement[bool]:
     return Enrolment.status.in_(sorted(statuses, key=lambda s: s.value))
 
 
+def reachable_enrolments(user: User) -> ColumnElement[bool]:
+    """SQL condition on Enrolment joined to its Cohort: in a cohort this user may see, in a
+    status their role may see. What every loader of an enrolment's data asks."""
+    return and_(visible_cohorts(user), visible_enrolments(user))
+
+
 def may_see_status(user: User, status: EnrolmentStatus) -> bool:
     return status in need_to_know(user).statuses
 

@@ -16,7 +16,7 @@ from mbtrain.cohorts.models import Cohort
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.extensions import db
 from mbtrain.people.models import Person
-from mbtrain.policy import may_manage_county, visible_cohorts, visible_enrolments
+from mbtrain.policy import may_manage_county, reachable_enrolments
 
 
 def load_by_code(code: str) -> Certificate:
@@ -54,8 +54,7 @@ def load_certificate(certificate_id: int) -> Certificate:
         .join(Cohort, Cohort.id == Enrolment.cohort_id)
         .where(
             Certificate.id == certificate_id,
-            visible_cohorts(current_user),
-            visible_enrolments(current_user),
+            reachable_enrolments(current_user),
         )
         .options(joinedload(Certificate.enrolment).joinedload(Enrolment.cohort))
     )

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from mbtrain.cohorts.models import Cohort
 from mbtrain.enrolments.models import Enrolment, StatusPeriod
 from mbtrain.extensions import db
-from mbtrain.policy import may_manage_county, visible_cohorts, visible_enrolments
+from mbtrain.policy import may_manage_county, reachable_enrolments
 
 
 def load_enrolment(enrolment_id: int, *, manage: bool = False) -> Enrolment:
@@ -19,8 +19,7 @@ def load_enrolment(enrolment_id: int, *, manage: bool = False) -> Enrolment:
         .join(Cohort, Cohort.id == Enrolment.cohort_id)
         .where(
             Enrolment.id == enrolment_id,
-            visible_cohorts(current_user),
-            visible_enrolments(current_user),
+            reachable_enrolments(current_user),
         )
         .options(
             joinedload(Enrolment.person),

@@ -10,7 +10,7 @@ from mbtrain.enrolments.models import Enrolment
 from mbtrain.extensions import db
 from mbtrain.outcomes import services
 from mbtrain.outcomes.models import FOLLOW_UP_MONTHS, OutcomeFollowUp
-from mbtrain.policy import may_manage_county, visible_cohorts, visible_enrolments
+from mbtrain.policy import may_manage_county, reachable_enrolments
 
 
 def load_ended_enrolment(enrolment_id: int) -> Enrolment:
@@ -20,8 +20,7 @@ def load_ended_enrolment(enrolment_id: int) -> Enrolment:
         .join(Cohort, Cohort.id == Enrolment.cohort_id)
         .where(
             Enrolment.id == enrolment_id,
-            visible_cohorts(current_user),
-            visible_enrolments(current_user),
+            reachable_enrolments(current_user),
         )
         .options(joinedload(Enrolment.person), joinedload(Enrolment.cohort))
     )

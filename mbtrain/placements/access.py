@@ -13,7 +13,7 @@ from mbtrain.enrolments.models import Enrolment
 from mbtrain.extensions import db
 from mbtrain.people.models import Person
 from mbtrain.placements.models import Placement, PlacementEvent
-from mbtrain.policy import may_manage_county, visible_cohorts, visible_enrolments
+from mbtrain.policy import may_manage_county, reachable_enrolments
 
 # What a placement's pages show of it: where, who, and the cohort with its curriculum.
 SHOWN = (
@@ -33,8 +33,7 @@ def load_placement(placement_id: int, *, manage: bool = False) -> Placement:
         .join(Cohort, Cohort.id == Enrolment.cohort_id)
         .where(
             Placement.id == placement_id,
-            visible_cohorts(current_user),
-            visible_enrolments(current_user),
+            reachable_enrolments(current_user),
         )
         .options(*SHOWN, selectinload(Placement.events).joinedload(PlacementEvent.by_user))
     )

@@ -10,7 +10,7 @@ from mbtrain.cohorts.models import Cohort
 from mbtrain.enrolments.models import Enrolment
 from mbtrain.extensions import db
 from mbtrain.people.models import Person
-from mbtrain.policy import visible_cohorts, visible_enrolments
+from mbtrain.policy import reachable_enrolments
 from mbtrain.progress.facts import COHORT_OPTIONS, FOLLOWED, cohort_query
 
 
@@ -26,8 +26,7 @@ def load_trainee_cohort(enrolment_id: int) -> Cohort:
         .join(Enrolment, Enrolment.cohort_id == Cohort.id)
         .where(
             Enrolment.id == enrolment_id,
-            visible_cohorts(current_user),
-            visible_enrolments(current_user),
+            reachable_enrolments(current_user),
         )
     )
     if cohort is None:

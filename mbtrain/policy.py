@@ -292,6 +292,11 @@ def may_see_status(user: User, status: EnrolmentStatus) -> bool:
     return status in need_to_know(user).statuses
 
 
+def may_see_intake(user: User) -> bool:
+    """Whether this user's role may see the intake at all: applicants, their numbers too."""
+    return StatusClass.INTAKE in need_to_know(user).classes
+
+
 def may_see_part(user: User, part: Part | str) -> bool:
     """Whether this user's role may see a part of a person's record; templates ask it."""
     return Part(part) in need_to_know(user).parts

@@ -40,7 +40,9 @@ def attempt(form: FlaskForm, call: Callable[..., Any], /, *args: Any, **kwargs: 
 
 
 def submitted(form: FlaskForm) -> bool:
-    """``form.validate_on_submit()``; a submitted form that is not valid answers 400."""
+    """``form.validate_on_submit()``; a submitted form that is not valid answers 400. Until
+    ``attempt`` runs, ``form.refused`` is None (the page may ask it either way)."""
+    form.refused = None
     if form.validate_on_submit():
         return True
     if form.is_submitted():

@@ -2,6 +2,7 @@
 access-log row for what it shows."""
 
 from flask import render_template
+from flask_login import current_user
 
 from mbtrain.accounts.models import User
 from mbtrain.assessments import services
@@ -70,7 +71,7 @@ def project_page(enrolment: Enrolment, form: ProjectForm):
 
 def sheet_page(cohort: Cohort, module: Module, form: SheetForm):
     """The cohort's trainees in the module; the rows as stored, or as sent."""
-    trainees = services.sheet_trainees(cohort, module)
+    trainees = services.sheet_trainees(cohort, module, current_user)
     if not form.is_submitted():
         form.fill(trainees)
     by_id = {row.enrolment_id: row for row in trainees}

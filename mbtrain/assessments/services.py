@@ -23,6 +23,7 @@ from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
 from mbtrain.errors import Refused, StaleEdit
 from mbtrain.extensions import db
 from mbtrain.people.models import Person
+from mbtrain.policy import visible_enrolments
 
 log = logging.getLogger(__name__)
 
@@ -200,8 +201,9 @@ class SheetConflict(StaleEdit):
                 entry.form.version.data = self.versions[enrolment_id]
 
 
-def sheet_trainees(cohort: Cohort, module: Module) -> list[Row]:
-    """The cohort's trainees with what is stored for this module, as plain rows."""
+def sheet_trainees(cohort: Cohort, module: Module, seen_by: User) -> list[Row]:
+    """The cohort's trainees with what is stored for this module, as plain rows: those who
+    started the course, of them those ``seen_by``'s role may see (need to know)."""
     return db.session.execute(
         select(
             Enrolment.id.label("enrolment_id"),
@@ -222,7 +224,11 @@ def sheet_trainees(cohort: Cohort, module: Module) -> list[Row]:
             & (ModuleAssessment.module_code == module.code),
         )
         .outerjoin(User, User.id == ModuleAssessment.assessor_id)
-        .where(Enrolment.cohort_id == cohort.id, Enrolment.status.in_(ASSESSED))
+        .where(
+            Enrolment.cohort_id == cohort.id,
+            Enrolment.status.in_(ASSESSED),
+            visible_enrolments(seen_by),
+        )
         .order_by(Person.name, Enrolment.id)
     ).all()
 
@@ -234,7 +240,7 @@ def record_sheet(
     that differ from what is stored are written; returns those trainees (as in
     ``sheet_trainees``). Each row must be one of the cohort's trainees, each once: no sheet
     the app shows sends anything else, so anything else is a bad request."""
-    trainees = {row.enrolment_id: row for row in sheet_trainees(cohort, module)}
+    trainees = {row.enrolment_id: row for row in sheet_trainees(cohort, module, by)}
     ids = [row.enrolment_id for row in rows]
     if len(set(ids)) != len(ids) or not set(ids) <= trainees.keys():
         raise BadRequest("a sheet row for someone not on this sheet, or for someone twice")

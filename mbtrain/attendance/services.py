@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import Row, and_, exists, func, or_, select, update
+from sqlalchemy import Row, and_, exists, func, or_, select, true, update
 
 from mbtrain.accounts.models import User
 from mbtrain.attendance.models import AttendanceRecord
@@ -24,6 +24,7 @@ from mbtrain.errors import Refused, StaleEdit
 from mbtrain.extensions import db
 from mbtrain.i18n import TIMEZONE
 from mbtrain.people.models import Person
+from mbtrain.policy import visible_enrolments
 from mbtrain.schedule.models import CourseSession, SessionStatus
 
 log = logging.getLogger(__name__)
@@ -68,8 +69,10 @@ class SheetEntry:
     hours: float | None  # None: the whole session (with «Til stede»)
 
 
-def sheet_rows(session: CourseSession) -> list[Row]:
-    """The trainees on the session's sheet with what is recorded for them, in one query."""
+def sheet_rows(session: CourseSession, seen_by: User | None = None) -> list[Row]:
+    """The trainees on the session's sheet with what is recorded for them, in one query;
+    with ``seen_by``, only those that user's role may see (need to know: an instructor does
+    not get a record kept for someone later found to be registered in error)."""
     day_start = datetime.combine(session.date, time(0), TIMEZONE)
     day_end = day_start + timedelta(days=1)
     attending_that_day = exists().where(
@@ -105,6 +108,7 @@ def sheet_rows(session: CourseSession) -> list[Row]:
                     AttendanceRecord.id.is_not(None),
                     and_(Enrolment.status != EnrolmentStatus.FEILREGISTRERT, attending_that_day),
                 ),
+                true() if seen_by is None else visible_enrolments(seen_by),
             )
             .order_by(Person.name, Enrolment.id)
         )
@@ -122,7 +126,7 @@ def save_sheet(
     if session.status is SessionStatus.AVLYST:
         raise AttendanceError(_("Økten er avlyst. Oppmøte registreres ikke for avlyste økter."))
     entries = list(entries)
-    on_sheet = {row.enrolment_id for row in sheet_rows(session)}
+    on_sheet = {row.enrolment_id for row in sheet_rows(session, by)}
     errors: dict[int, str] = {}
     hours: dict[int, float] = {}
     for entry in entries:
@@ -180,7 +184,7 @@ def import_sheet(session: CourseSession, data: bytes, seen_version: int | None, 
     """Save the lines of an uploaded CSV file, all or nothing; ImportErrors lists every bad
     line. People on the sheet but not in the file are left as they are."""
     lines, errors = read_sheet(data)
-    rows = sheet_rows(session)
+    rows = sheet_rows(session, by)
     on_sheet = {row.email.lower(): row for row in rows}
     in_cohort = _cohort_members(session, [line.email for line in lines])
     entries: list[SheetEntry] = []

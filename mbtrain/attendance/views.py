@@ -65,7 +65,7 @@ def _render(
     form: SheetForm | None = None,
     import_form: ImportForm | None = None,
 ):
-    rows = services.sheet_rows(session)
+    rows = services.sheet_rows(session, current_user)
     log_view(session, "COHORT_ADMIN", object_type="attendance_sheet")
     sheet_form = SheetForm(formdata=None, attendance_version=session.attendance_version)
     refused = getattr(form or import_form, "refused", None)

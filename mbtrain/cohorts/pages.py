@@ -4,7 +4,7 @@ of queries whatever the cohort's size."""
 from collections import Counter
 from datetime import date
 
-from sqlalchemy import Row, extract, func, select
+from sqlalchemy import Row, extract, func, null, select
 from sqlalchemy.orm import joinedload
 
 from mbtrain.accounts.models import User
@@ -14,7 +14,7 @@ from mbtrain.enrolments.transitions import APPLYING, HOLDS_PLACE
 from mbtrain.extensions import db
 from mbtrain.followup.overview import open_concerns
 from mbtrain.people.models import Person
-from mbtrain.policy import may_manage_county, may_see_status, visible_cohorts
+from mbtrain.policy import may_manage_county, may_see_intake, may_see_status, visible_cohorts
 from mbtrain.progress.services import cohort_warnings
 from mbtrain.schedule.services import module_titles, next_sessions
 
@@ -27,13 +27,11 @@ def cohort_rows(
     status: CohortStatus | None = None,
     year: int | None = None,
 ) -> list[Row]:
-    """(cohort, places taken, applicants) for the cohorts this user may see, newest first."""
+    """(cohort, places taken, applicants) for the cohorts this user may see, newest first;
+    applicants is None for a role that may not see the intake (need to know)."""
+    applicants = _count_where(Enrolment.status.in_(APPLYING)) if may_see_intake(user) else null()
     query = (
-        select(
-            Cohort,
-            _count_where(Enrolment.status.in_(HOLDS_PLACE)),
-            _count_where(Enrolment.status.in_(APPLYING)),
-        )
+        select(Cohort, _count_where(Enrolment.status.in_(HOLDS_PLACE)), applicants)
         .where(visible_cohorts(user))
         .options(joinedload(Cohort.county), joinedload(Cohort.provider))
         .order_by(Cohort.start_date.desc(), Cohort.name)
@@ -65,11 +63,12 @@ def overview(cohort: Cohort, user: User, today: date) -> dict:
         .where(Enrolment.cohort_id == cohort.id)
         .order_by(Person.name)
     ).all()
-    counts = Counter(row.status for row in people)
     named = [row for row in people if may_see_status(user, row.status)]  # need to know
+    counts = Counter(row.status for row in named)
     manage = may_manage_county(user, cohort.county_id)
     return {
         "counts": counts,
+        "intake": may_see_intake(user),
         "taken": sum(counts[s] for s in HOLDS_PLACE),
         "applying": sum(counts[s] for s in APPLYING),
         "waiting": sorted(

@@ -16,6 +16,7 @@ from mbtrain.cohorts.models import Cohort
 from mbtrain.errors import StaleEdit
 from mbtrain.i18n import today
 from mbtrain.idempotency import attempt_once, sent_on
+from mbtrain.policy import may_see_intake
 from mbtrain.web import attempt, refuse, submitted
 
 bp = Blueprint("cohorts", __name__, url_prefix="/kurs")
@@ -45,7 +46,9 @@ def _created(form: CreateCohortForm, cohort: Cohort):
 def cohort_list():
     form = CohortFilterForm(request.args).offer_counties(current_user)
     rows = pages.cohort_rows(current_user, **form.filters())
-    return render_template("cohorts/list.html", form=form, rows=rows)
+    return render_template(
+        "cohorts/list.html", form=form, rows=rows, applicants=may_see_intake(current_user)
+    )
 
 
 @bp.route("/nytt", methods=["GET", "POST"])

@@ -17,13 +17,19 @@ from mbtrain.audit.services import log_view
 from mbtrain.cohorts.models import Cohort
 from mbtrain.curriculum.definition import Curriculum
 from mbtrain.curriculum.services import curriculum_for
+from mbtrain.policy import may_see_status, need_to_know
 from mbtrain.progress import services, tables
-from mbtrain.progress.facts import cohort_facts, roster
+from mbtrain.progress.facts import Trainee, cohort_facts, roster
+
+
+def seen(trainees: list[Trainee]) -> list[Trainee]:
+    """The trainees of a roster this user's role may see (need to know)."""
+    return [t for t in trainees if may_see_status(current_user, t.status)]
 
 
 def trainee_page(cohort: Cohort, enrolment_id: int, today: date, *, own: bool) -> str:
     curriculum = curriculum_for(cohort.curriculum_version)
-    trainees = roster(cohort.id, enrolment_id)
+    trainees = seen(roster(cohort.id, enrolment_id))
     if not trainees:
         abort(404)
     trainee = trainees[0]
@@ -55,10 +61,10 @@ def matrix_page(cohort: Cohort, sort: str, descending: bool, today: date) -> str
     if sort not in services.sort_keys(curriculum):
         sort = "name"
     # The table as it was rendered for this very state of the cohort, if this worker has it.
-    key = tables.key(cohort, sort, descending, today)
+    key = tables.key(cohort, sort, descending, today, need_to_know(current_user).statuses)
     table = tables.MATRICES.get(key)
     if table is None:
-        trainees = roster(cohort.id)
+        trainees = seen(roster(cohort.id))
         progress = services.evaluate_all(
             curriculum, trainees, cohort_facts(cohort.id, trainees), today
         )

@@ -34,8 +34,10 @@ from mbtrain.cohorts.models import Cohort
 SIZE = 32
 
 
-def key(cohort: Cohort, sort: str, descending: bool, day: date) -> Hashable:
+def key(cohort: Cohort, sort: str, descending: bool, day: date, statuses: frozenset) -> Hashable:
+    """What a rendered matrix depends on; ``statuses``: those the viewer's role may see."""
     return (
+        statuses,
         cohort.id,
         cohort.progress_stamp,
         cohort.version,

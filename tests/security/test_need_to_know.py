@@ -86,6 +86,22 @@ def test_the_trainee_page_per_role_and_status_class(actor, kind, world: World, b
             assert without_token(missing, MISSING_ID) == without_token(response, enrolment.id)
 
 
+INTAKE_LABELS = [s.label for s, kind in STATUS_CLASS.items() if kind in (INTAKE, VOID)]
+
+
+@pytest.mark.parametrize("actor", ["instructor", "coordinator"])
+def test_only_those_who_see_the_intake_see_its_numbers(actor, world: World, browsers):
+    """The cohort list's «Søknader» and the overview's count per status: the intake's (and
+    the void records') numbers say something about people the instructor may not see."""
+    cohort = world.home(actor).cohort
+    listing = browsers[actor].get("/kurs/").get_data(as_text=True)
+    overview = browsers[actor].get(f"/kurs/{cohort.id}").get_data(as_text=True)
+    sees = actor == "coordinator"
+    assert (">Søknader<" in listing) == sees, f"{actor}: the applicants column"
+    for label in INTAKE_LABELS:
+        assert (f">{label}<" in overview) == sees, f"{actor}: «{label}» counted on the overview"
+
+
 def without_token(response, enrolment_id: int) -> str:
     """The body without what differs by design between two 404s: token and address."""
     body = CSRF_RE.sub("", response.get_data(as_text=True))
@@ -107,6 +123,12 @@ LIST_ROUTES = [
     route
     for route in ROUTES
     if "enrolment_id" not in route.params and set(route.params) <= LIST_PARAMS
+]
+# Pages that take a placement's id (the partner's pages among them): every placement is tried.
+PLACEMENT_ROUTES = [
+    route
+    for route in ROUTES
+    if "placement_id" in route.params and "enrolment_id" not in route.params
 ]
 WALKED: Counter = Counter()
 
@@ -188,6 +210,44 @@ def walk_details(actor: str, user: User, world: World, browser) -> list[str]:
     return failures
 
 
+def placement_lets_see(user: User, placement: Placement) -> bool:
+    if user.role is Role.PARTNER:
+        return may_see_status(user, placement.enrolment.status) and partner_can_see(
+            user, placement, today()
+        )
+    return policy_lets_see(user, placement.enrolment)
+
+
+def walk_placements(actor: str, user: User, world: World, browser) -> list[str]:
+    failures = []
+    for tenant in world.tenants.values():
+        placement = tenant.placement
+        for route in PLACEMENT_ROUTES:
+            values = {
+                param: placement.id
+                if param == "placement_id"
+                else fill_for(route.endpoint, param).own(tenant, world)
+                for param in route.params
+            }
+            path = route.rule.build(values, append_unknown=False)[1]
+            response = browser.get(path)
+            WALKED[actor] += 1
+            status, where = response.status_code, f"{actor} {path}"
+            if user.role not in POLICY[route.endpoint].roles:
+                if status != 403:
+                    failures.append(f"{where}: {status}, not 403")
+            elif status == 200:
+                if not placement_lets_see(user, placement):
+                    failures.append(f"{where}: shown, and policy.py does not let the role")
+                body = response.get_data(as_text=True)
+                failures += [
+                    f"{where}: {p}" for p in part_problems(user, placement.enrolment, body)
+                ]
+            elif status != 404:
+                failures.append(f"{where}: {status}, not the page or 404")
+    return failures
+
+
 def walk_lists(actor: str, user: User, world: World, browser) -> list[str]:
     everyone = [e for tenant in world.tenants.values() for e in tenant.enrolments()]
     failures = []
@@ -218,6 +278,7 @@ def test_every_enrolment_each_role_reaches_is_one_the_policy_lets_it_see(
 ):
     user = db.session.get(User, world.users[actor].id)
     failures = walk_details(actor, user, world, browsers[actor])
+    failures += walk_placements(actor, user, world, browsers[actor])
     failures += walk_lists(actor, user, world, browsers[actor])
     assert not failures, "\n".join(failures)
 

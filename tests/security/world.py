@@ -20,11 +20,13 @@ from sqlalchemy import select
 from mbtrain.accounts import services as accounts
 from mbtrain.accounts.models import Role, User
 from mbtrain.assessments.models import ProjectAssignment
+from mbtrain.attendance.models import AttendanceRecord
 from mbtrain.builders import PASSWORD, valid_orgnr
 from mbtrain.certificates import codes
 from mbtrain.certificates.models import Certificate, CertificateKind
 from mbtrain.cohorts.models import ClosedPeriod, Cohort, CohortStatus
 from mbtrain.curriculum import services as curricula
+from mbtrain.curriculum.definition import AttendanceStatus
 from mbtrain.curriculum.loader import shipped_curricula
 from mbtrain.curriculum.models import CurriculumVersion
 from mbtrain.enrolments import services as enrolments
@@ -278,6 +280,20 @@ def make_others(key: str, cohort: Cohort, cancelled: Cohort) -> dict[str, Enrolm
     return others
 
 
+def record_before_the_error(session: CourseSession, enrolment: Enrolment) -> None:
+    """Attendance kept for someone later found to be registered in error: the record stays
+    (the sheet's history), and only those who may see a void record may see it."""
+    db.session.add(
+        AttendanceRecord(
+            session_id=session.id,
+            enrolment_id=enrolment.id,
+            status=AttendanceStatus.TIL_STEDE,
+            hours_present=session.hours,
+        )
+    )
+    db.session.flush()
+
+
 def make_offer(cohort: Cohort, organisation: Organisation) -> PlacementOffer:
     offer = PlacementOffer(
         organisation=organisation,
@@ -394,6 +410,9 @@ def build_tenant(key: str, seed: int, county: County, curriculum, admin: User) -
     placement = make_placement(enrolment, organisation)
     _feed, feed_token = schedule.create_feed(cohort=cohort, by=coordinator)
     cancelled = make_cohort(f"avlyst-{key}", county, curriculum, provider, instructor)
+    session = make_session(cohort)
+    others = make_others(key, cohort, cancelled)
+    record_before_the_error(session, others[f"feilregistrert-{key}"])
     return Tenant(
         key=key,
         county=county,
@@ -403,7 +422,7 @@ def build_tenant(key: str, seed: int, county: County, curriculum, admin: User) -
         partner=partner,
         contact=make_contact(organisation),
         cohort=cohort,
-        session=make_session(cohort),
+        session=session,
         closed_period=make_closed_period(cohort),
         trainee=trainee,
         enrolment=enrolment,
@@ -413,7 +432,7 @@ def build_tenant(key: str, seed: int, county: County, curriculum, admin: User) -
         offer=make_offer(cohort, organisation),
         feed_token=feed_token,
         certificate=make_certificate(enrolment, key),
-        others=make_others(key, cohort, cancelled),
+        others=others,
     )
 
 

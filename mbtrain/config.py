@@ -74,6 +74,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Empty in development means "generate one" (see ensure_secret_key); never in production.
         "SECRET_KEY": env.get("MBTRAIN_SECRET_KEY", ""),
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("MBTRAIN_DATABASE_URL"), data_dir),
+        # A pooled connection is tested before use, so the first request after a database
+        # restart gets a fresh one instead of a 500 on a connection the server has closed.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SMTP_URL": env.get("MBTRAIN_SMTP_URL", ""),
         "MAIL_SENDER": env.get("MBTRAIN_MAIL_SENDER", "mbtrain <ikke-svar@mbtrain.local>"),
         "PUBLIC_URL": env.get("MBTRAIN_PUBLIC_URL", ""),
@@ -81,6 +84,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # database (memory:// would let each of the demo's workers allow the whole limit).
         "RATELIMIT_STORAGE_URI": env.get("MBTRAIN_RATELIMIT_STORAGE_URL")
         or ("memory://" if production else ratelimits.storage_url(data_dir)),
+        # While that store is down the limits count in each process's memory (logged as a
+        # warning by Flask-Limiter) instead of failing the request: login still works.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "SESSION_IDLE_TIMEOUT": _env_minutes(env, "MBTRAIN_SESSION_IDLE_MINUTES", 30),
         "SESSION_ABSOLUTE_TIMEOUT": _env_minutes(env, "MBTRAIN_SESSION_ABSOLUTE_MINUTES", 12 * 60),
         "TOKEN_LIFETIME": timedelta(hours=int(env.get("MBTRAIN_TOKEN_HOURS", 72))),

@@ -99,6 +99,7 @@ def pytest_configure(config):
 SERVER_MODULES = (
     "tests/concurrency/test_concurrent_http.py",
     "tests/concurrency/test_shared_limits.py",
+    "tests/faults/test_redis.py",
     "tests/journeys/test_journeys.py",
 )
 

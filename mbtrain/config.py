@@ -78,6 +78,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # restart gets a fresh one instead of a 500 on a connection the server has closed.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SMTP_URL": env.get("MBTRAIN_SMTP_URL", ""),
+        # How long one SMTP conversation may take before the worker gives that try up.
+        "SMTP_TIMEOUT": float(env.get("MBTRAIN_SMTP_TIMEOUT", 10)),
+        # The worker's queue (mbtrain/jobs.py): Redis in production, else a SQLite file in
+        # the data directory. JOBS_IMMEDIATE (tests only; refused in production) delivers
+        # in the web process after the commit instead.
+        "QUEUE_URL": env.get("MBTRAIN_QUEUE_URL", ""),
+        "JOBS_IMMEDIATE": _env_bool(env, "MBTRAIN_JOBS_IMMEDIATE"),
         "MAIL_SENDER": env.get("MBTRAIN_MAIL_SENDER", "mbtrain <ikke-svar@mbtrain.local>"),
         "PUBLIC_URL": env.get("MBTRAIN_PUBLIC_URL", ""),
         # Shared by every worker: Redis in production; in development a SQLite file beside the
@@ -148,6 +155,10 @@ def check_production(config: Mapping[str, Any]) -> None:
         raise ConfigError(
             "MBTRAIN_PUBLIC_URL must be the https:// address people open the app on "
             "(links in e-mail are built from it, never from the request's Host header)."
+        )
+    if config.get("JOBS_IMMEDIATE"):
+        raise ConfigError(
+            "MBTRAIN_JOBS_IMMEDIATE is for tests: production mail goes by the worker."
         )
     if config.get("PASSWORD_HASH_METHOD"):
         raise ConfigError("Production hashes passwords with the default scrypt, nothing weaker.")

@@ -5,6 +5,7 @@ from mbtrain.home import health
 from mbtrain.home.services import current_cohorts
 from mbtrain.http import RETRY_AFTER, safe_next
 from mbtrain.i18n import LANGUAGE_COOKIE, LANGUAGES
+from mbtrain.mail.services import undelivered_from
 
 bp = Blueprint("home", __name__)
 
@@ -14,7 +15,9 @@ ONE_YEAR = 365 * 24 * 3600
 @bp.get("/")
 def index():
     cohorts = current_cohorts(current_user)
-    return render_template(f"home/{current_user.role.value.lower()}.html", cohorts=cohorts)
+    undelivered = undelivered_from(current_user.id)  # e-mail this user sent that never arrived
+    page = f"home/{current_user.role.value.lower()}.html"
+    return render_template(page, cohorts=cohorts, undelivered=undelivered)
 
 
 @bp.get("/healthz")

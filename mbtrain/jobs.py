@@ -123,6 +123,7 @@ def run_nightly() -> dict[str, Any]:
 
 def run_worker(threads: int = 2) -> None:
     """The consumer, until SIGTERM/SIGINT: tasks in threads, the periodic ones included."""
+    sweep_mail()  # first thing: whatever a stopped or killed worker left undelivered
     consumer = huey.create_consumer(
         workers=threads, worker_type="thread", periodic=True, initial_delay=0.1, max_delay=1.0
     )

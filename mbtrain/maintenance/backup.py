@@ -64,7 +64,8 @@ def _sqlite_copy(source: Path, target: Path) -> None:
 
 def _libpq(engine: Engine) -> str:
     """The URL as pg_dump understands it (no SQLAlchemy driver suffix), without a password."""
-    url = make_url(engine.url).set(drivername="postgresql", password=None)
+    # URL.set() leaves a field alone when given None; the named tuple's _replace clears it.
+    url = make_url(engine.url).set(drivername="postgresql")._replace(password=None)
     return url.render_as_string(hide_password=False)
 
 

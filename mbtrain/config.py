@@ -94,6 +94,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # While that store is down the limits count in each process's memory (logged as a
         # warning by Flask-Limiter) instead of failing the request: login still works.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # A Redis that hangs rather than refuses must not hang every login with it.
+        "RATELIMIT_STORAGE_OPTIONS": (
+            {"socket_timeout": 1, "socket_connect_timeout": 1}
+            if env.get("MBTRAIN_RATELIMIT_STORAGE_URL", "").startswith("redis")
+            else {}
+        ),
         "RATELIMIT_SWALLOW_ERRORS": True,
         "SESSION_IDLE_TIMEOUT": _env_minutes(env, "MBTRAIN_SESSION_IDLE_MINUTES", 30),
         "SESSION_ABSOLUTE_TIMEOUT": _env_minutes(env, "MBTRAIN_SESSION_ABSOLUTE_MINUTES", 12 * 60),

@@ -37,12 +37,12 @@ def init_app(app: Flask) -> None:
     """Point the queue at this app's store; the worker's tasks run in this app."""
     _bound["app"] = app
     url = app.config.get("QUEUE_URL") or ""
+    if app.config.get("JOBS_IMMEDIATE"):
+        return  # nothing is queued: nudge_mail delivers in this process
     if url.startswith(("redis://", "rediss://", "unix://")):
         huey.storage_class, huey.storage_kwargs = RedisStorage, {"url": url}
     else:
-        path = Path(
-            url.removeprefix("sqlite://") if url else app.config["DATA_DIR"] / "jobs.sqlite3"
-        )
+        path = url.removeprefix("sqlite://") or Path(app.config["DATA_DIR"]) / "jobs.sqlite3"
         huey.storage_class, huey.storage_kwargs = SqliteStorage, {"filename": str(path)}
     huey.storage = huey.create_storage()
 
@@ -123,6 +123,9 @@ def run_nightly() -> dict[str, Any]:
 
 def run_worker(threads: int = 2) -> None:
     """The consumer, until SIGTERM/SIGINT: tasks in threads, the periodic ones included."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     sweep_mail()  # first thing: whatever a stopped or killed worker left undelivered
     consumer = huey.create_consumer(
         workers=threads, worker_type="thread", periodic=True, initial_delay=0.1, max_delay=1.0

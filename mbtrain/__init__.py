@@ -9,7 +9,7 @@ from flask import Flask, abort, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from mbtrain import concurrency, filters, http, i18n, navigation, policy, web
+from mbtrain import concurrency, filters, http, i18n, jobs, navigation, policy, web
 from mbtrain.config import check_production, ensure_secret_key, load_settings
 from mbtrain.extensions import csrf, db, limiter, login_manager, migrate
 from mbtrain.ids import BoundedIntegerConverter
@@ -80,6 +80,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     filters.init_app(app)
     http.init_app(app)
     concurrency.init_app(app)
+    jobs.init_app(app)
     if app.config.get("PROXY_HOPS"):
         # Only behind proxies we were told about: otherwise X-Forwarded-For is the client's word.
         hops = app.config["PROXY_HOPS"]

@@ -25,6 +25,7 @@ from mbtrain.curriculum import services as curriculum
 from mbtrain.database import utcnow
 from mbtrain.extensions import db
 from mbtrain.i18n import today
+from mbtrain.jobs import run_worker, worker_process
 from mbtrain.maintenance.backup import BackupError, backup_database, restore_database
 from mbtrain.maintenance.purge import CATEGORIES, ITEMS, purge
 from mbtrain.maintenance.retention import RetentionPeriods, cutoffs
@@ -81,6 +82,14 @@ def serve(host: str, port: int, workers: int) -> None:
     Server().run()
 
 
+@main.command("worker")
+@click.option("--threads", default=2, show_default=True, type=int)
+@with_appcontext
+def worker_command(threads: int) -> None:
+    """Deliver the mail outbox and run the nightly jobs (a Huey consumer; runs until stopped)."""
+    run_worker(threads)
+
+
 @main.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -124,7 +133,8 @@ def demo_command(
     # Before the server takes over: where to log in must show even when the output is piped.
     sys.stdout.flush()
     if not no_serve:
-        serve(host, port, workers=2)
+        with worker_process():  # mail and the nightly jobs, as in production
+            serve(host, port, workers=2)
 
 
 def build_national_demo() -> None:

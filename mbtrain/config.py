@@ -74,13 +74,33 @@ def load_settings(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # Empty in development means "generate one" (see ensure_secret_key); never in production.
         "SECRET_KEY": env.get("MBTRAIN_SECRET_KEY", ""),
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("MBTRAIN_DATABASE_URL"), data_dir),
+        # A pooled connection is tested before use, so the first request after a database
+        # restart gets a fresh one instead of a 500 on a connection the server has closed.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SMTP_URL": env.get("MBTRAIN_SMTP_URL", ""),
+        # How long one SMTP conversation may take before the worker gives that try up.
+        "SMTP_TIMEOUT": float(env.get("MBTRAIN_SMTP_TIMEOUT", 10)),
+        # The worker's queue (mbtrain/jobs.py): Redis in production, else a SQLite file in
+        # the data directory. JOBS_IMMEDIATE (tests only; refused in production) delivers
+        # in the web process after the commit instead.
+        "QUEUE_URL": env.get("MBTRAIN_QUEUE_URL", ""),
+        "JOBS_IMMEDIATE": _env_bool(env, "MBTRAIN_JOBS_IMMEDIATE"),
         "MAIL_SENDER": env.get("MBTRAIN_MAIL_SENDER", "mbtrain <ikke-svar@mbtrain.local>"),
         "PUBLIC_URL": env.get("MBTRAIN_PUBLIC_URL", ""),
         # Shared by every worker: Redis in production; in development a SQLite file beside the
         # database (memory:// would let each of the demo's workers allow the whole limit).
         "RATELIMIT_STORAGE_URI": env.get("MBTRAIN_RATELIMIT_STORAGE_URL")
         or ("memory://" if production else ratelimits.storage_url(data_dir)),
+        # While that store is down the limits count in each process's memory (logged as a
+        # warning by Flask-Limiter) instead of failing the request: login still works.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # A Redis that hangs rather than refuses must not hang every login with it.
+        "RATELIMIT_STORAGE_OPTIONS": (
+            {"socket_timeout": 1, "socket_connect_timeout": 1}
+            if env.get("MBTRAIN_RATELIMIT_STORAGE_URL", "").startswith("redis")
+            else {}
+        ),
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "SESSION_IDLE_TIMEOUT": _env_minutes(env, "MBTRAIN_SESSION_IDLE_MINUTES", 30),
         "SESSION_ABSOLUTE_TIMEOUT": _env_minutes(env, "MBTRAIN_SESSION_ABSOLUTE_MINUTES", 12 * 60),
         "TOKEN_LIFETIME": timedelta(hours=int(env.get("MBTRAIN_TOKEN_HOURS", 72))),
@@ -141,6 +161,10 @@ def check_production(config: Mapping[str, Any]) -> None:
         raise ConfigError(
             "MBTRAIN_PUBLIC_URL must be the https:// address people open the app on "
             "(links in e-mail are built from it, never from the request's Host header)."
+        )
+    if config.get("JOBS_IMMEDIATE"):
+        raise ConfigError(
+            "MBTRAIN_JOBS_IMMEDIATE is for tests: production mail goes by the worker."
         )
     if config.get("PASSWORD_HASH_METHOD"):
         raise ConfigError("Production hashes passwords with the default scrypt, nothing weaker.")

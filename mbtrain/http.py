@@ -1,15 +1,33 @@
 """What every response carries: security headers, caching rules and the error pages."""
 
+import logging
 from collections.abc import Mapping
+from contextlib import suppress
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, current_app, render_template, request, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    current_app,
+    g,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, SecurityError
 
-from mbtrain.extensions import db
+from mbtrain.extensions import db, login_manager
+
+log = logging.getLogger(__name__)
+
+# How long a client is asked to wait while the database is unreachable (seconds).
+RETRY_AFTER = 30
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -72,10 +90,18 @@ def add_security_headers(response: Response) -> Response:
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
     if request.is_secure or _is_production():
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if current_user.is_authenticated or "Set-Cookie" in headers:
+    if _signed_in() or "Set-Cookie" in headers:
         headers["Cache-Control"] = "no-store"
         headers["Pragma"] = "no-cache"
     return response
+
+
+def _signed_in() -> bool:
+    """Whether a user is signed in, without loading one from the database if the request
+    has not (a public page such as /healthz while the database is down)."""
+    if "_login_user" in g:
+        return current_user.is_authenticated
+    return bool(session.get("_user_id"))
 
 
 def _is_production() -> bool:
@@ -105,6 +131,17 @@ def render_csrf_error(error: CSRFError) -> tuple[str, int]:
     return render_template("errors/400.html", error=error, csrf=True), 400
 
 
+def render_unavailable(error: SQLAlchemyError) -> tuple[str, int, dict[str, str]]:
+    """The database cannot be reached (down, restarting, or refusing connections): a 503
+    that asks nothing of it. Nobody is loaded from it, so the page is the signed-out one."""
+    log.error("database unavailable: %s", type(getattr(error, "orig", error)).__name__)
+    with suppress(SQLAlchemyError):
+        db.session.rollback()
+    g._login_user = login_manager.anonymous_user()  # Flask-Login asks no more of the database
+    headers = {"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"}
+    return render_template("errors/503.html"), 503, headers
+
+
 def init_app(app: Flask) -> None:
     if app.config["TRUSTED_HOSTS"] is None:
         app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
@@ -113,3 +150,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, render_csrf_error)
     # Unhandled exceptions arrive here as InternalServerError (500), with nothing committed.
     app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(OperationalError, render_unavailable)
+    app.register_error_handler(InterfaceError, render_unavailable)

@@ -1,7 +1,8 @@
 """The request owns the transaction, as Indico's request handlers do (indico/web/rh.py).
 
 Every view runs inside one transaction: committed when the view returns, rolled back when it
-raises (a 403 or 404 included), and the mail it queued is sent only after the commit. Views and
+raises (a 403 or 404 included), and the worker is asked to send the mail it queued only
+after the commit (mbtrain/jobs.py; the request never waits for SMTP). Views and
 services never commit. A service call that may be refused runs through ``attempt``, in a
 savepoint: a refusal undoes that call alone, puts its message on the form and sets the status,
 while what the request wrote before it (its access-log row) is kept.
@@ -16,7 +17,7 @@ from flask_wtf import FlaskForm
 
 from mbtrain.errors import Refused
 from mbtrain.extensions import db
-from mbtrain.mail.services import deliver_pending
+from mbtrain.jobs import nudge_mail
 
 
 class Done(NamedTuple):
@@ -74,7 +75,7 @@ def owns_transaction(view: Callable[..., Any]) -> Callable[..., Any]:
             raise
         mail = g.pop("mail_ids", None)
         if mail:
-            deliver_pending(mail)
+            nudge_mail(mail)
         return result
 
     return in_transaction

@@ -60,6 +60,9 @@ def base_config(database_url: str, data_dir: Path) -> dict:
         "SERVER_NAME": "mbtrain.test",
         "RATELIMIT_STORAGE_URI": "memory://",
         "SMTP_URL": "",
+        # Mail is delivered in the test's own process after the commit (mbtrain/jobs.py);
+        # tests/faults runs the real worker instead.
+        "JOBS_IMMEDIATE": True,
         "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH,
     }
 
@@ -99,6 +102,7 @@ def pytest_configure(config):
 SERVER_MODULES = (
     "tests/concurrency/test_concurrent_http.py",
     "tests/concurrency/test_shared_limits.py",
+    "tests/faults/test_redis.py",
     "tests/journeys/test_journeys.py",
 )
 

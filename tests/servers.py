@@ -31,6 +31,8 @@ def environment(database_url: str, data_dir: Path) -> dict[str, str]:
         "MBTRAIN_SECRET_KEY": "test-server-secret-key-" + "s" * 32,
         "MBTRAIN_DEBUG": "0",
         "FLASK_DEBUG": "0",
+        # No worker beside these servers: mail goes out from the web process after the commit.
+        "MBTRAIN_JOBS_IMMEDIATE": "1",
     }
 
 

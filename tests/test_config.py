@@ -30,6 +30,10 @@ def test_a_complete_production_configuration_is_accepted(production_env):
     assert settings["SESSION_COOKIE_SECURE"] and settings["SESSION_COOKIE_HTTPONLY"]
     assert settings["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert settings["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+    # Faults (tests/faults): stale pooled connections are replaced, the limiter degrades.
+    assert settings["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
+    assert settings["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"]
+    assert settings["RATELIMIT_STORAGE_OPTIONS"]["socket_timeout"] == 1
 
 
 @pytest.mark.parametrize(
@@ -52,6 +56,9 @@ def test_a_complete_production_configuration_is_accepted(production_env):
             id="memory-throttle",
         ),
         pytest.param({"MBTRAIN_PUBLIC_URL": None}, "MBTRAIN_PUBLIC_URL", id="no-public-url"),
+        pytest.param(
+            {"MBTRAIN_JOBS_IMMEDIATE": "1"}, "MBTRAIN_JOBS_IMMEDIATE", id="mail-in-the-request"
+        ),
         pytest.param(
             {"MBTRAIN_PUBLIC_URL": "http://mbtrain.example.org"},
             "MBTRAIN_PUBLIC_URL",

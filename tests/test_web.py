@@ -86,7 +86,7 @@ def test_mail_queued_in_a_request_is_sent_after_the_commit(app, monkeypatch):
     # Stands in for SMTP (tests/mail sends over a real server): notes whether the
     # request's transaction was still open when delivery began.
     monkeypatch.setattr(
-        web, "deliver_pending", lambda ids: sent.append((ids, db.session().in_transaction()))
+        web, "nudge_mail", lambda ids: sent.append((ids, db.session().in_transaction()))
     )
 
     with app.test_request_context("/"):

@@ -50,11 +50,22 @@ def note_failure(email: str) -> None:
     if user is None or not user.active:
         return
     item, key = parse(notice_after()), f"login-failures:{user.id}"
-    strategy = limiter.limiter
-    if strategy.hit(item, key) and strategy.get_window_stats(item, key).remaining == 0:
+    if _reached(item, key):
         log.warning("repeated failed logins for user %s; notice sent", user.id)
         body = render_template("accounts/mail/failed_logins.txt", user=user, count=item.amount)
         send_mail(user.email, _("Mange mislykkede innlogginger på kontoen din"), body)
+
+
+def _reached(item, key: str) -> bool:
+    """Count one failure; True when it is the one that reaches the limit. While the store
+    is unreachable (Redis down) the failure is not counted, and the outage is logged: the
+    login itself goes on, its own limits counting in memory meanwhile."""
+    strategy = limiter.limiter
+    try:
+        return strategy.hit(item, key) and strategy.get_window_stats(item, key).remaining == 0
+    except Exception as error:  # whatever the store raises, login goes on
+        log.warning("rate-limit store unreachable, failure not counted: %s", type(error).__name__)
+        return False
 
 
 def _posted_email() -> str:

@@ -116,7 +116,10 @@ def invite_user():
         done := attempt(form, services.invite_user, **form.account())
     ):
         log_change(done.value, "ADMIN", action=AccessAction.CREATE)
-        flash(_("Invitasjonen er sendt til %(email)s.", email=done.value.email), "success")
+        flash(
+            _("Invitasjonen til %(email)s er lagt i kø for sending.", email=done.value.email),
+            "success",
+        )
         return redirect(url_for("accounts.user_list"))
     return render_template("accounts/invite_user.html", form=form)
 

@@ -30,7 +30,7 @@ def placement_page(placement: Placement) -> str:
 @bp.post("/praksis/<int:placement_id>/lenke/<kind>")
 def send_link(placement_id: int, kind: str):
     placement = load_placement(placement_id, manage=True)
-    sent = _("Lenken er sendt til %(email)s.", email=placement.supervisor_email)
+    sent = _("Lenken til %(email)s er lagt i kø for sending.", email=placement.supervisor_email)
     pages.send_link(placement, link_purpose(kind), "PLACEMENT", sent)
     return redirect(placement_page(placement))
 

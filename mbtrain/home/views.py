@@ -1,10 +1,11 @@
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from mbtrain.extensions import db
+from mbtrain.home import health
 from mbtrain.home.services import current_cohorts
-from mbtrain.http import safe_next
+from mbtrain.http import RETRY_AFTER, safe_next
 from mbtrain.i18n import LANGUAGE_COOKIE, LANGUAGES
+from mbtrain.mail.services import undelivered_from
 
 bp = Blueprint("home", __name__)
 
@@ -14,13 +15,20 @@ ONE_YEAR = 365 * 24 * 3600
 @bp.get("/")
 def index():
     cohorts = current_cohorts(current_user)
-    return render_template(f"home/{current_user.role.value.lower()}.html", cohorts=cohorts)
+    undelivered = undelivered_from(current_user.id)  # e-mail this user sent that never arrived
+    page = f"home/{current_user.role.value.lower()}.html"
+    return render_template(page, cohorts=cohorts, undelivered=undelivered)
 
 
 @bp.get("/healthz")
 def healthz():
-    db.session.execute(db.select(1))
-    return {"status": "ok"}
+    """For gunicorn's and a load balancer's checks: JSON, 200 while the database answers,
+    503 (with Retry-After) while it does not. The rate-limit store may be down meanwhile:
+    the limiter then counts in memory, and says so here."""
+    checks = {"database": health.database(), "ratelimit": health.ratelimit()}
+    if checks["database"] != "ok":
+        return {"status": "unavailable", **checks}, 503, {"Retry-After": str(RETRY_AFTER)}
+    return {"status": "ok", **checks}
 
 
 @bp.post("/sprak")

@@ -74,7 +74,10 @@ def invite_partner(organisation_id: int):
         done := attempt(form, services.invite_partner, organisation, **form.partner())
     ):
         log_change(done.value, "PLACEMENT", action=AccessAction.CREATE)
-        flash(_("Invitasjonen er sendt til %(email)s.", email=done.value.email), "success")
+        flash(
+            _("Invitasjonen til %(email)s er lagt i kø for sending.", email=done.value.email),
+            "success",
+        )
         return redirect(_section(organisation, "veiledere"))
     return render_template(
         "organisations/invite_partner.html", form=form, organisation=organisation

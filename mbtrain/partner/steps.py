@@ -100,7 +100,7 @@ STEPS = {
         _answer,
         "placement_answer",
         _l("Bekreft praksisplass"),
-        _l("Svaret er registrert, og en kvittering er sendt på e-post."),
+        _l("Svaret er registrert, og en kvittering sendes på e-post."),
     ),
     "hours": Step(
         HoursConfirmForm,
@@ -108,7 +108,7 @@ STEPS = {
         _hours,
         "placement_hours",
         _l("Bekreft timer"),
-        _l("Timene er bekreftet, og en kvittering er sendt på e-post."),
+        _l("Timene er bekreftet, og en kvittering sendes på e-post."),
         with_hours=True,
     ),
     "evaluation": Step(
@@ -117,7 +117,7 @@ STEPS = {
         _evaluate,
         "placement_evaluation",
         _l("Sluttvurdering"),
-        _l("Sluttvurderingen er signert, og en kvittering er sendt på e-post."),
+        _l("Sluttvurderingen er signert, og en kvittering sendes på e-post."),
     ),
     "concern": Step(
         ConcernForm,

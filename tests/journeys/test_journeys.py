@@ -185,7 +185,7 @@ def propose_placement(page: Page, story: Story, mailbox: Mailbox) -> None:
 
 def send_confirmation_link(page: Page, mailbox: Mailbox) -> None:
     page.get_by_role("button", name="Send lenke for bekreftelse til veileder").click()
-    expect_flash(page, f"Lenken er sendt til {SUPERVISOR[1]}.")
+    expect_flash(page, f"Lenken til {SUPERVISOR[1]} er lagt i kø for sending.")
     expect(page.get_by_text("ikke brukt ennå")).to_be_visible()
     assert "/praksislenke/" in mailbox.link(SUPERVISOR[1], "Bekreft praksisplass")
 
@@ -328,7 +328,7 @@ def send_evaluation_link(page: Page, story: Story) -> None:
     visit(page, story.placement_url)
     expect(page.get_by_text("1 uke bekreftet").or_(page.get_by_text("17,5"))).not_to_have_count(0)
     page.get_by_role("button", name="Send lenke for sluttvurdering").click()
-    expect_flash(page, f"Lenken er sendt til {SUPERVISOR[1]}.")
+    expect_flash(page, f"Lenken til {SUPERVISOR[1]} er lagt i kø for sending.")
 
 
 # 4. Certificates (tests/journeys/certificates.py) ----------------------------------------

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Date, Result, Select, and_, bindparam, func, or_, select
+from sqlalchemy import Result, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import defer, joinedload
 
 from mbtrain.accounts.models import User
@@ -21,7 +21,6 @@ from mbtrain.curriculum.definition import AttendanceStatus
 from mbtrain.curriculum.models import CurriculumVersion
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
 from mbtrain.extensions import db
-from mbtrain.i18n import today
 from mbtrain.organisations.models import Organisation
 from mbtrain.people.models import Person
 from mbtrain.placements.models import FinalEvaluation, HoursEntry, Placement, PlacementStatus
@@ -167,9 +166,6 @@ ROSTER = scoped(
     .where(Enrolment.status.in_(FOLLOWED))
     .order_by(Person.name, Enrolment.id)
 )
-# Only sessions held by today count, whatever was recorded for a day still to come (the
-# attendance service refuses that; older data or a bulk load may not have).
-HELD_BY = bindparam("held_by", callable_=today, type_=Date)
 ATTENDANCE = scoped(
     select(
         AttendanceRecord.enrolment_id,
@@ -179,7 +175,7 @@ ATTENDANCE = scoped(
     )
     .join(CourseSession, CourseSession.id == AttendanceRecord.session_id)
     .join(Enrolment, Enrolment.id == AttendanceRecord.enrolment_id)
-    .where(CourseSession.status != SessionStatus.AVLYST, CourseSession.date <= HELD_BY)
+    .where(CourseSession.status != SessionStatus.AVLYST)
     .group_by(AttendanceRecord.enrolment_id, AttendanceRecord.status)
 )
 ASSESSMENTS = scoped(

@@ -23,7 +23,6 @@ from sqlalchemy import and_, func, select
 from mbtrain.attendance.models import AttendanceRecord
 from mbtrain.curriculum.definition import AttendanceStatus
 from mbtrain.extensions import db
-from mbtrain.i18n import today as local_today
 from mbtrain.placements.models import HoursEntry, Placement, PlacementStatus
 from mbtrain.progress.completion import PlacementFacts, week_starts
 from mbtrain.progress.facts import COUNTED_PLACEMENTS, Trainee, roster
@@ -165,7 +164,6 @@ def _add_attendance(
             CourseSession.status != SessionStatus.AVLYST,
             AttendanceRecord.enrolment_id.in_(ids),
             _in_period(CourseSession.date, period),
-            CourseSession.date <= local_today(),  # a day still to come has no attendance yet
         )
         .group_by(AttendanceRecord.enrolment_id, CourseSession.date, AttendanceRecord.status)
         .order_by(CourseSession.date)

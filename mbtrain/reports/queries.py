@@ -16,7 +16,6 @@ from mbtrain.certificates.models import Certificate
 from mbtrain.cohorts.models import Cohort
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus, StatusPeriod
 from mbtrain.extensions import db
-from mbtrain.i18n import today as local_today
 from mbtrain.outcomes.models import OutcomeFollowUp
 from mbtrain.placements.models import Placement, PlacementEvent, PlacementStatus
 from mbtrain.schedule.models import CourseSession, SessionStatus
@@ -183,11 +182,7 @@ def _add_attendance(by_key: dict[Key, Figures], scope) -> None:
         )
         .join(CourseSession, CourseSession.id == AttendanceRecord.session_id)
         .join(Cohort, Cohort.id == CourseSession.cohort_id)
-        .where(
-            CourseSession.status != SessionStatus.AVLYST,
-            CourseSession.date <= local_today(),
-            *scope,
-        )
+        .where(CourseSession.status != SessionStatus.AVLYST, *scope)
         .group_by(CourseSession.cohort_id, AttendanceRecord.enrolment_id)
         .having(func.sum(CourseSession.hours) > 0)
         .subquery()

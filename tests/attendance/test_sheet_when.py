@@ -8,14 +8,13 @@ from sqlalchemy import select, update
 
 from mbtrain.accounts.models import Role
 from mbtrain.attendance import services as attendance
-from mbtrain.attendance.models import AttendanceChange, AttendanceRecord
+from mbtrain.attendance.models import AttendanceChange
 from mbtrain.config import load_settings
 from mbtrain.curriculum.definition import AttendanceStatus as A
 from mbtrain.enrolments.models import EnrolmentStatus, StatusPeriod
 from mbtrain.errors import Refused
 from mbtrain.extensions import db
 from mbtrain.i18n import today
-from mbtrain.progress.facts import cohort_facts, roster
 from mbtrain.schedule.models import CourseSession
 from tests.attendance.test_sheet_pages import records, sheet_data, sheet_url
 
@@ -167,21 +166,3 @@ def test_the_setting_defaults_to_seven_days_and_reads_the_environment():
     assert load_settings({})["ATTENDANCE_CHANGE_REASON_AFTER_DAYS"] == 7
     env = {"MBTRAIN_ATTENDANCE_CHANGE_REASON_AFTER_DAYS": "14"}
     assert load_settings(env)["ATTENDANCE_CHANGE_REASON_AFTER_DAYS"] == 14
-
-
-# What counts -----------------------------------------------------------------------------
-
-
-def test_attendance_recorded_for_a_day_to_come_is_not_counted(cohort, trainees):
-    """Rows for a future session (from before this rule, or a bulk load) are left out of the
-    facts the risk list and the progress pages are decided from."""
-    future = session_on(cohort, today() + timedelta(days=14))
-    db.session.add(
-        AttendanceRecord(
-            session_id=future.id, enrolment_id=trainees[0].id, status=A.IKKE_MOTT, hours_present=0
-        )
-    )
-    db.session.commit()
-    listed = roster(cohort.id, trainees[0].id)
-    theory = cohort_facts(cohort.id, listed).facts[trainees[0].id].theory
-    assert (theory.planned_so_far, dict(theory.absent_so_far)) == (0, {})

@@ -16,7 +16,14 @@ from mbtrain.enrolments.forms import (
     StatusChangeForm,
 )
 from mbtrain.enrolments.models import Enrolment
-from mbtrain.enrolments.pages import applications, detail_page, enrolments_of, fresh
+from mbtrain.enrolments.pages import (
+    applications,
+    confirm_status_page,
+    detail_page,
+    enrolments_of,
+    fresh,
+)
+from mbtrain.enrolments.transitions import ENDED
 from mbtrain.i18n import today
 from mbtrain.idempotency import attempt_once, sent_on
 from mbtrain.people.access import own_person
@@ -102,13 +109,25 @@ def decide(enrolment_id: int):
 
 @bp.post("/deltakere/<int:enrolment_id>/status")
 def change_status(enrolment_id: int):
+    """A final status (``transitions.ENDED``) is set only from its confirmation page: the
+    first POST shows that page, its «Bekreft» sends the same form with ``confirmed``."""
     enrolment = load_enrolment(enrolment_id, manage=True)
     form = StatusChangeForm().offer_targets(enrolment.status)
     sent = fresh(form, enrolment) and submitted(form)
-    if sent and attempt(
+    if sent and form.change()["target"] in ENDED and not form.confirmed.data:
+        if attempt(form, services.check_status_change, enrolment, **form.change()):
+            return confirm_status_page(enrolment, form)
+    elif sent and attempt(
         form, services.change_status, enrolment, **form.change(), by=current_user, by_hand=True
     ):
-        return _done(enrolment, _("Statusen er endret."))
+        return _done(
+            enrolment,
+            _(
+                "Statusen til %(name)s er endret til «%(status)s».",
+                name=enrolment.person.name,
+                status=enrolment.status.label,
+            ),
+        )
     return detail_page(enrolment, form)
 
 

@@ -33,10 +33,10 @@ bp = Blueprint("enrolments", __name__)
 
 DECIDED = {
     services.Decision.GRANT: _l(
-        "Plass er gitt. Deltakeren har fått en e-post for å aktivere kontoen."
+        "Plass er gitt til %(name)s, som har fått en e-post for å aktivere kontoen."
     ),
-    services.Decision.WAITLIST: _l("Søkeren står nå på ventelisten."),
-    services.Decision.REJECT: _l("Søknaden er avslått."),
+    services.Decision.WAITLIST: _l("%(name)s står nå på ventelisten."),
+    services.Decision.REJECT: _l("Søknaden fra %(name)s er avslått."),
 }
 
 
@@ -52,7 +52,7 @@ def _done(enrolment: Enrolment, message: str):
 
 def _registered(form: ApplicationForm, enrolment: Enrolment):
     _log_change(enrolment, AccessAction.CREATE)
-    flash(_("Søknaden er registrert."), "success")
+    flash(_("Søknaden fra %(name)s er registrert.", name=enrolment.person.name), "success")
     return sent_on(form, url_for(".enrolment_detail", enrolment_id=enrolment.id))
 
 
@@ -91,7 +91,7 @@ def assess(enrolment_id: int):
     if sent and attempt(
         form, services.record_assessment, enrolment, **form.assessment(), by=current_user
     ):
-        return _done(enrolment, _("Vurderingen er lagret."))
+        return _done(enrolment, _("Vurderingen av %(name)s er lagret.", name=enrolment.person.name))
     return detail_page(enrolment, form)
 
 
@@ -103,7 +103,7 @@ def decide(enrolment_id: int):
     if sent and attempt(
         form, services.decide, enrolment, **form.decision_taken(), by=current_user, today=today()
     ):
-        return _done(enrolment, str(DECIDED[form.decision.data]))
+        return _done(enrolment, str(DECIDED[form.decision.data]) % {"name": enrolment.person.name})
     return detail_page(enrolment, form)
 
 

@@ -166,3 +166,16 @@ def test_the_setting_defaults_to_seven_days_and_reads_the_environment():
     assert load_settings({})["ATTENDANCE_CHANGE_REASON_AFTER_DAYS"] == 7
     env = {"MBTRAIN_ATTENDANCE_CHANGE_REASON_AFTER_DAYS": "14"}
     assert load_settings(env)["ATTENDANCE_CHANGE_REASON_AFTER_DAYS"] == 14
+
+
+def test_a_reason_too_long_saves_nothing_and_says_so_in_norwegian(
+    login, instructor, cohort, trainees
+):
+    session = session_on(cohort, today() - timedelta(days=30))
+    client = login(instructor)
+    page = client.get(sheet_url(session)).get_data(as_text=True)
+    response = client.submit(sheet_url(session), sheet_data(page) | {"reason": "x" * 10_000})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="reason-error"' in text
+    assert "Field must be" not in text and "500" in text
+    assert records(session) == {}

@@ -88,3 +88,15 @@ def test_names_are_joined_as_a_sentence_says_them(app):
         assert names([]) == "" and names(["Kari"]) == "Kari"
         assert names(["Kari", "Ola"]) == "Kari og Ola"
         assert names(["Kari", "Ola", "Per"]) == "Kari, Ola og Per"
+
+
+def test_a_hostile_confirmation_issues_nothing(course, login):
+    client = login(course.coordinator)
+    url = f"{course.preflight()}/utsted"
+    for enrolment in (["abc"], [str(2**63)], ["-1"], [""], [str(course.lacking.id)]):
+        response = client.submit(url, {"enrolment": enrolment}, page=url)
+        assert response.status_code in {302, 400}, enrolment
+    one = f"{course.preflight()}/{course.complete.id}/utsted"
+    assert client.get(f"{one}?language=<script>").status_code == 200
+    assert client.submit(one, {"language": "xx"}, page=one).status_code == 400
+    assert count_certificates() == 0

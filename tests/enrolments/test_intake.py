@@ -343,3 +343,25 @@ def test_a_status_that_is_not_final_needs_no_confirmation(
         f"{detail}/status", {"status": "DELTAR", "version": enrolment.version}, page=detail
     )
     assert done.status_code == 302 and current_status(enrolment.id) is S.DELTAR
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        {"status": "AVBRUTT", "reason": "FATT_JOBB", "confirmed": "ja\x00"},
+        {"status": "<script>", "reason": "FATT_JOBB", "confirmed": "1"},
+        {"status": "AVBRUTT", "reason": "x" * 10_000, "confirmed": "1"},
+        {"status": "AVBRUTT", "reason": "ANNET", "reason_text": "x" * 10_000, "confirmed": "1"},
+        {"status": "FULLFORT", "reason": "FATT_JOBB", "confirmed": "1"},
+        {"status": "AVBRUTT", "reason": "FATT_JOBB", "confirmed": "1", "version": "9" * 40},
+    ],
+)
+def test_a_hostile_confirmation_changes_nothing(
+    coordinator_client, make_cohort, make_enrolment, hostile
+):
+    enrolment = make_enrolment(make_cohort(), S.DELTAR)
+    detail = f"/deltakere/{enrolment.id}"
+    data = {"version": enrolment.version, **hostile}
+    response = coordinator_client.submit(f"{detail}/status", data, page=detail)
+    assert response.status_code in {200, 400, 409}
+    assert current_status(enrolment.id) is S.DELTAR

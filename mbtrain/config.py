@@ -113,6 +113,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "PROXY_HOPS": int(env.get("MBTRAIN_PROXY_HOPS", 0)),
         # Partners' access to a trainee ends this many days after the placement's end (NAV: 40).
         "PARTNER_ACCESS_DAYS": int(env.get("MBTRAIN_PARTNER_ACCESS_DAYS", 40)),
+        # A sheet changed this many days after its session asks why; the reason is kept in the
+        # sheet's history. A chosen default, not a sourced figure.
+        "ATTENDANCE_CHANGE_REASON_AFTER_DAYS": int(
+            env.get("MBTRAIN_ATTENDANCE_CHANGE_REASON_AFTER_DAYS", 7)
+        ),
         # Retention (`mbtrain purge`): why someone was away or left is kept this long after the
         # cohort ended; access-log rows this long. Chosen defaults, not sourced figures.
         "RETENTION_ATTENDANCE_DETAIL_DAYS": int(

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from mbtrain.extensions import babel
@@ -22,6 +23,13 @@ TIMEZONE = ZoneInfo("Europe/Oslo")
 def today() -> date:
     """Today's date in Norway, whatever the server's clock zone."""
     return datetime.now(TIMEZONE).date()
+
+
+def names(people: list[str]) -> str:
+    """«Kari», «Kari og Ola», «Kari, Ola og Per»: whom a message concerns, in one phrase."""
+    if len(people) <= 1:
+        return "".join(people)
+    return _("%(first)s og %(last)s", first=", ".join(people[:-1]), last=people[-1])
 
 
 def select_locale() -> str:

@@ -130,7 +130,7 @@ def edit_user(user_id: int):
     form = EditUserForm.opened_on(user)
     if form.validate_on_submit() and attempt(form, services.update_user, user, **form.account()):
         log_change(user, "ADMIN")
-        flash(_("Endringene er lagret."), "success")
+        flash(_("Endringene for %(name)s er lagret.", name=user.name), "success")
         return redirect(url_for("accounts.user_list"))
     return _edit_page(user, form)
 

@@ -44,7 +44,14 @@ def _assessed(enrolment: Enrolment, module: Module, saved: ModuleAssessment | No
         flash(_("Ingen endringer å lagre."), "info")
         return _progress(enrolment)
     log_trainee(enrolment, "module_assessment", log_change)
-    flash(_("Vurderingen av %(module)s er lagret.", module=module.code), "success")
+    flash(
+        _(
+            "Vurderingen av %(name)s i %(module)s er lagret.",
+            name=enrolment.person.name,
+            module=module.code,
+        ),
+        "success",
+    )
     return _progress(enrolment)
 
 
@@ -56,7 +63,7 @@ def edit_project(enrolment_id: int):
         form, services.save_project, enrolment, **form.project(), **_by_today()
     ):
         log_trainee(enrolment, "project_assignment", log_change)
-        flash(_("Prosjektoppgaven er lagret."), "success")
+        flash(_("Prosjektoppgaven til %(name)s er lagret.", name=enrolment.person.name), "success")
         return _progress(enrolment)
     return project_page(enrolment, form)
 

@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import FieldList, FormField, IntegerField, SelectField
-from wtforms.validators import InputRequired, Optional
+from wtforms import FieldList, FormField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from mbtrain.attendance.services import SheetEntry
@@ -19,8 +19,22 @@ class RowForm(SharedRowForm):
     hours = HoursField(_l("Timer til stede"), validators=[Optional()])
 
 
+def reason_field(**kwargs) -> TextAreaField:
+    return TextAreaField(
+        _l("Hvorfor endres oppmøtet nå?"),
+        validators=[Optional(), Length(max=500)],
+        description=_l(
+            "Økten er så lenge siden at en endring må begrunnes, for eksempel «Rettet etter "
+            "melding fra deltakeren». Begrunnelsen lagres i endringsloggen. Ikke skriv "
+            "helseopplysninger."
+        ),
+        **kwargs,
+    )
+
+
 class SheetForm(FlaskForm):
     rows = FieldList(FormField(RowForm))
+    reason = reason_field()
     attendance_version = VersionField()
 
     @property
@@ -40,6 +54,7 @@ class ImportForm(FlaskForm):
         validators=[FileRequired(REQUIRED)],
         description=_l("Semikolon eller komma mellom kolonnene, lagret som UTF-8."),
     )
+    reason = reason_field(id="import-reason")
     attendance_version = VersionField()
 
     @property

@@ -3,18 +3,24 @@
 Who is on a session's sheet: everyone in the cohort whose status was «Deltar» on the day of
 the session (from the status history), and anyone already recorded for it. Services flush,
 never commit; a sheet with any bad row writes nothing.
+
+When: never before the session's day (a sheet for a day that has not come would feed the risk
+list and the meldekort report with absence that did not happen). A save more than
+ATTENDANCE_CHANGE_REASON_AFTER_DAYS after the session asks why, and every change of a
+recorded row, and every late one, is kept in the sheet's history (AttendanceChange).
 """
 
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import Row, and_, exists, func, or_, select, true, update
 
 from mbtrain.accounts.models import User
-from mbtrain.attendance.models import AttendanceRecord
+from mbtrain.attendance.models import AttendanceChange, AttendanceRecord
 from mbtrain.attendance.rules import EntryError, hours_present
 from mbtrain.attendance.sheetfile import LineError, read_sheet
 from mbtrain.curriculum.definition import AttendanceStatus
@@ -23,6 +29,7 @@ from mbtrain.enrolments.models import Enrolment, EnrolmentStatus, StatusPeriod
 from mbtrain.errors import Refused, StaleEdit
 from mbtrain.extensions import db
 from mbtrain.i18n import TIMEZONE
+from mbtrain.i18n import today as local_today
 from mbtrain.people.models import Person
 from mbtrain.policy import visible_enrolments
 from mbtrain.schedule.models import CourseSession, SessionStatus
@@ -31,6 +38,7 @@ log = logging.getLogger(__name__)
 
 # The status a trainee has on the days their attendance is kept.
 ATTENDING = EnrolmentStatus.DELTAR
+MAX_REASON = 500
 
 
 class AttendanceError(Refused):
@@ -115,16 +123,44 @@ def sheet_rows(session: CourseSession, seen_by: User | None = None) -> list[Row]
     )
 
 
+def reason_after_days() -> int:
+    """A save this many days after the session asks why (the setting, default 7)."""
+    return int(current_app.config.get("ATTENDANCE_CHANGE_REASON_AFTER_DAYS", 7))
+
+
+def too_early(session: CourseSession, today: date) -> bool:
+    return session.date > today
+
+
+def needs_reason(session: CourseSession, today: date) -> bool:
+    return (today - session.date).days > reason_after_days()
+
+
 def save_sheet(
-    session: CourseSession, entries: Iterable[SheetEntry], seen_version: int | None, by: User
+    session: CourseSession,
+    entries: Iterable[SheetEntry],
+    seen_version: int | None,
+    by: User,
+    reason: str | None = None,
+    *,
+    today: date | None = None,
 ) -> int:
     """Save the rows of a sheet opened at ``seen_version``; returns how many were saved.
 
-    StaleEdit when someone saved the sheet after it was opened; SheetErrors (nothing saved)
-    when any row breaks a rule.
+    Refused before the session's day, and (field ``reason``) when the save is late and changes
+    something without saying why; StaleEdit when someone saved the sheet after it was opened;
+    SheetErrors (nothing saved) when any row breaks a rule.
     """
+    today = today or local_today()
     if session.status is SessionStatus.AVLYST:
         raise AttendanceError(_("Økten er avlyst. Oppmøte registreres ikke for avlyste økter."))
+    if too_early(session, today):
+        raise AttendanceError(
+            _(
+                "Oppmøtet kan ikke registreres før økten er holdt (%(day)s). Ingenting er lagret.",
+                day=session.date.strftime("%d.%m.%Y"),
+            )
+        )
     entries = list(entries)
     on_sheet = {row.enrolment_id for row in sheet_rows(session, by)}
     errors: dict[int, str] = {}
@@ -146,14 +182,47 @@ def save_sheet(
             select(AttendanceRecord).where(AttendanceRecord.session_id == session.id)
         )
     }
+    written = [
+        entry
+        for entry in entries
+        if (record := existing.get(entry.enrolment_id)) is None
+        or (record.status, record.hours_present) != (entry.status, hours[entry.enrolment_id])
+    ]
+    late = needs_reason(session, today)
+    reason = (reason or "").strip() or None
+    if reason is not None and len(reason) > MAX_REASON:
+        raise AttendanceError(
+            _("Begrunnelsen kan ha høyst %(count)d tegn.", count=MAX_REASON), field="reason"
+        )
+    if late and written and reason is None:
+        raise AttendanceError(
+            _(
+                "Økten var for mer enn %(days)d dager siden. Skriv hvorfor oppmøtet endres nå; "
+                "begrunnelsen lagres i endringsloggen. Ingenting er lagret.",
+                days=reason_after_days(),
+            ),
+            field="reason",
+        )
     now = utcnow()
-    for entry in entries:
+    for entry in written:
         record = existing.get(entry.enrolment_id)
         if record is None:
             record = AttendanceRecord(session_id=session.id, enrolment_id=entry.enrolment_id)
             db.session.add(record)
-        elif (record.status, record.hours_present) == (entry.status, hours[entry.enrolment_id]):
-            continue  # unchanged: keep who recorded it and when
+        if record.id is not None or late:
+            db.session.add(
+                AttendanceChange(
+                    session_id=session.id,
+                    enrolment_id=entry.enrolment_id,
+                    old_status=record.status if record.id is not None else None,
+                    old_hours=record.hours_present if record.id is not None else None,
+                    status=entry.status,
+                    hours_present=hours[entry.enrolment_id],
+                    reason=reason if late else None,
+                    changed_by_id=by.id,
+                    changed_at=now,
+                )
+            )
         record.status = entry.status
         record.hours_present = hours[entry.enrolment_id]
         record.recorded_by_id = by.id
@@ -161,6 +230,29 @@ def save_sheet(
     db.session.flush()
     log.info("attendance for session %s saved (%d rows)", session.id, len(entries))
     return len(entries)
+
+
+def sheet_history(session: CourseSession) -> list[Row]:
+    """The sheet's changes, newest first, with whom they concerned and who made them."""
+    return list(
+        db.session.execute(
+            select(
+                AttendanceChange.old_status,
+                AttendanceChange.old_hours,
+                AttendanceChange.status,
+                AttendanceChange.hours_present,
+                AttendanceChange.reason,
+                AttendanceChange.changed_at,
+                Person.name,
+                User.name.label("changed_by"),
+            )
+            .join(Enrolment, Enrolment.id == AttendanceChange.enrolment_id)
+            .join(Person, Person.id == Enrolment.person_id)
+            .outerjoin(User, User.id == AttendanceChange.changed_by_id)
+            .where(AttendanceChange.session_id == session.id)
+            .order_by(AttendanceChange.changed_at.desc(), AttendanceChange.id.desc())
+        )
+    )
 
 
 def _bump_version(session: CourseSession, seen_version: int | None) -> None:
@@ -180,7 +272,15 @@ def _bump_version(session: CourseSession, seen_version: int | None) -> None:
     db.session.refresh(session, ["attendance_version"])
 
 
-def import_sheet(session: CourseSession, data: bytes, seen_version: int | None, by: User) -> int:
+def import_sheet(
+    session: CourseSession,
+    data: bytes,
+    seen_version: int | None,
+    by: User,
+    reason: str | None = None,
+    *,
+    today: date | None = None,
+) -> int:
     """Save the lines of an uploaded CSV file, all or nothing; ImportErrors lists every bad
     line. People on the sheet but not in the file are left as they are."""
     lines, errors = read_sheet(data)
@@ -201,7 +301,7 @@ def import_sheet(session: CourseSession, data: bytes, seen_version: int | None, 
         entries.append(SheetEntry(row.enrolment_id, line.status, line.hours))
     if errors:
         raise ImportErrors(errors)
-    return save_sheet(session, entries, seen_version, by)
+    return save_sheet(session, entries, seen_version, by, reason, today=today)
 
 
 def _cohort_members(session: CourseSession, emails: list[str]) -> dict[str, Row]:

@@ -12,6 +12,7 @@ from mbtrain.audit.services import log_change, log_view
 from mbtrain.cohorts.models import Cohort
 from mbtrain.curriculum.definition import AttendanceStatus
 from mbtrain.errors import StaleEdit
+from mbtrain.i18n import today
 from mbtrain.schedule.access import load_session
 from mbtrain.schedule.models import CourseSession, SessionStatus
 from mbtrain.schedule.rules import format_hours
@@ -71,6 +72,8 @@ def _render(
     refused = getattr(form or import_form, "refused", None)
     if form is not None:
         sheet_form.form_errors = form.form_errors
+        sheet_form.reason.data, sheet_form.reason.errors = form.reason.data, form.reason.errors
+    day = today()
     return render_template(
         "attendance/sheet.html",
         cohort=cohort,
@@ -83,6 +86,10 @@ def _render(
         import_errors=getattr(refused, "lines", ()),
         statuses=list(AttendanceStatus),
         cancelled=session.status is SessionStatus.AVLYST,
+        too_early=services.too_early(session, day),
+        needs_reason=services.needs_reason(session, day),
+        reason_after_days=services.reason_after_days(),
+        history=services.sheet_history(session),
         last_saved=max(
             (r for r in rows if r.recorded_at), key=lambda r: r.recorded_at, default=None
         ),
@@ -97,11 +104,24 @@ def attendance_sheet(cohort_id: int, session_id: int):
     form = SheetForm()
     if submitted(form) and (
         saved := attempt(
-            form, services.save_sheet, session, form.entries(), form.version, current_user
+            form,
+            services.save_sheet,
+            session,
+            form.entries(),
+            form.version,
+            current_user,
+            form.reason.data,
         )
     ):
         log_change(session, "COHORT_ADMIN", object_type="attendance_sheet")
-        flash(_("Oppmøtet er lagret for %(count)d deltakere.", count=saved.value), "success")
+        flash(
+            _(
+                "Oppmøtet for %(day)s er lagret for %(count)d deltakere.",
+                day=session.date.strftime("%d.%m.%Y"),
+                count=saved.value,
+            ),
+            "success",
+        )
         return redirect(url_for(".attendance_sheet", cohort_id=cohort.id, session_id=session.id))
     return _render(cohort, session, form=form)
 
@@ -112,7 +132,13 @@ def import_sheet(cohort_id: int, session_id: int):
     form = ImportForm()
     if submitted(form) and (
         saved := attempt(
-            form, services.import_sheet, session, form.file.data.read(), form.version, current_user
+            form,
+            services.import_sheet,
+            session,
+            form.file.data.read(),
+            form.version,
+            current_user,
+            form.reason.data,
         )
     ):
         log_change(session, "COHORT_ADMIN", object_type="attendance_sheet")

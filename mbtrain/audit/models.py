@@ -68,6 +68,7 @@ OBJECT_TYPES = {
     "outbox": _l("Utboks (liste over e-post)"),
     "access_log": _l("Tilgangslogg"),
     "cohort": _l("Kursoversikt med deltakerliste"),
+    "cohort_cancellation": _l("Avlysning av kurs med deltakerliste"),
     "application_queue": _l("Søknadsliste"),
     "enrolment": _l("Deltakeropplysninger"),
     "own_enrolment": _l("Mitt kurs"),

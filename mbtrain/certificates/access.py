@@ -56,7 +56,10 @@ def load_certificate(certificate_id: int) -> Certificate:
             Certificate.id == certificate_id,
             reachable_enrolments(current_user),
         )
-        .options(joinedload(Certificate.enrolment).joinedload(Enrolment.cohort))
+        .options(
+            joinedload(Certificate.enrolment).joinedload(Enrolment.cohort),
+            joinedload(Certificate.enrolment).joinedload(Enrolment.person),
+        )
     )
     if certificate is None or not may_manage_county(
         current_user, certificate.enrolment.cohort.county_id

@@ -69,6 +69,15 @@ class CohortCandidates:
     def eligible(self, language: str = "nb") -> list[Candidate]:
         return [c for c in self.candidates if c.eligible(language)]
 
+    def eligible_kursbevis(self, language: str = "nb") -> list[Candidate]:
+        """Who «issue to all» issues to: those taking part who may have a kursbevis. Someone
+        who left (a kompetansebevis) is issued one alone, from a page that says so."""
+        return [c for c in self.eligible(language) if c.kind is CertificateKind.KURSBEVIS]
+
+    def left(self, language: str = "nb") -> list[Candidate]:
+        """Those who left and may have a kompetansebevis they have not been issued."""
+        return [c for c in self.eligible(language) if c.kind is CertificateKind.KOMPETANSEBEVIS]
+
 
 def cohort_candidates(cohort: Cohort, today: date, enrolment_id: int | None = None):
     """Every followed trainee of the cohort (or the one asked for) with what they may have."""

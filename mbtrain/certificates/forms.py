@@ -1,11 +1,9 @@
 """Forms of the certificates area: verify by code or by file, issue, re-issue, revoke."""
 
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import RadioField, StringField, TextAreaField
+from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from mbtrain.certificates import codes
@@ -48,21 +46,34 @@ class UploadForm(FlaskForm):
 
 
 class IssueAllForm(FlaskForm):
-    submission_key = SubmissionKeyField()
+    """The confirmation of «issue to all»: the trainees it named, as hidden fields."""
 
-
-def new_submission_key() -> str:
-    """A key for each of the page's issue-one forms (SubmissionKeyField's, for a form drawn
-    by hand in the template)."""
-    return secrets.token_urlsafe(24)
+    enrolment = SelectMultipleField(coerce=int, validate_choice=False)
+    submission_key = SubmissionKeyField(
+        repeated=_l("Skjemaet var allerede sendt. Ingen kursbevis er utstedt to ganger.")
+    )
 
 
 class IssueOneForm(FlaskForm):
-    submission_key = SubmissionKeyField()
+    submission_key = SubmissionKeyField(
+        repeated=_l("Skjemaet var allerede sendt. Kursbeviset er ikke utstedt to ganger.")
+    )
+    language = RadioField(_l("Språk"), choices=LANGUAGE_CHOICES, default="nb")
+
+
+class LanguageChoice(FlaskForm):
+    """The language asked for on the way to the confirmation page (a GET: no CSRF)."""
+
+    class Meta:
+        csrf = False
+
     language = RadioField(_l("Språk"), choices=LANGUAGE_CHOICES, default="nb")
 
 
 class RevokeForm(FlaskForm):
+    submission_key = SubmissionKeyField(
+        repeated=_l("Skjemaet var allerede sendt. Kursbeviset er tilbakekalt én gang.")
+    )
     reason = TextAreaField(
         _l("Hvorfor tilbakekalles kursbeviset?"),
         validators=[DataRequired(REQUIRED), Length(max=500)],

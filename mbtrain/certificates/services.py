@@ -15,6 +15,7 @@ from pathlib import Path
 
 import segno
 from flask import current_app, render_template
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -59,6 +60,28 @@ class CertificateError(Refused):
 def issue_all(found: CohortCandidates, by: User, language: str = "nb") -> list[Certificate]:
     """A certificate for every trainee who may have one and has none in this language."""
     return issue(found, [c.enrolment_id for c in found.eligible(language)], by, language)
+
+
+def issue_confirmed(
+    found: CohortCandidates, enrolment_ids: list[int], by: User, language: str = "nb"
+) -> list[Certificate]:
+    """A kursbevis to each trainee named on the confirmation page, and to nobody else; if
+    any of them may no longer have one (or would get a kompetansebevis), nothing is issued."""
+    if not enrolment_ids:
+        raise CertificateError(_("Ingen deltakere er valgt. Ingenting er utstedt."))
+    allowed = {c.enrolment_id for c in found.eligible_kursbevis(language)}
+    for enrolment_id in enrolment_ids:
+        if enrolment_id not in allowed:
+            candidate = found.candidate(enrolment_id)
+            name = candidate.progress.trainee.name if candidate else str(enrolment_id)
+            raise CertificateError(
+                _(
+                    "%(name)s kan ikke få kursbevis fra denne siden nå. Ingenting er utstedt; "
+                    "se listen på nytt.",
+                    name=name,
+                )
+            )
+    return issue(found, list(dict.fromkeys(enrolment_ids)), by, language)
 
 
 def issue(

@@ -12,7 +12,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from mbtrain.audit.models import AccessAction
@@ -28,21 +28,21 @@ from mbtrain.certificates.access import (
     own_person_id,
 )
 from mbtrain.certificates.downloads import pdf_response, valid_in, zip_response
-from mbtrain.certificates.eligibility import CohortCandidates
+from mbtrain.certificates.eligibility import CohortCandidates, completed_modules
 from mbtrain.certificates.forms import (
     LANGUAGE_CHOICES,
     IssueAllForm,
     IssueOneForm,
+    LanguageChoice,
     RevokeForm,
     UploadForm,
     VerifyCodeForm,
-    new_submission_key,
 )
-from mbtrain.certificates.models import Certificate
+from mbtrain.certificates.models import Certificate, CertificateKind
 from mbtrain.extensions import limiter
-from mbtrain.i18n import today
+from mbtrain.i18n import names, today
 from mbtrain.idempotency import attempt_once, sent_on
-from mbtrain.web import Done, attempt, refuse
+from mbtrain.web import Done, refuse
 
 bp = Blueprint("certificates", __name__)
 PURPOSE = "CERTIFICATE"
@@ -110,42 +110,78 @@ def preflight(cohort_id: int):
         "certificates/preflight.html",
         cohort=cohort,
         found=found,
-        issue_all_form=IssueAllForm(),
         languages=LANGUAGE_CHOICES,
-        new_submission_key=new_submission_key,
     )
 
 
-@bp.post("/kurs/<int:cohort_id>/kursbevis/utsted")
+@bp.route("/kurs/<int:cohort_id>/kursbevis/utsted", methods=["GET", "POST"])
 def issue_all(cohort_id: int):
+    """GET: whom «issue to all» would give a kursbevis, by name, and who is left out (those
+    who left: a kompetansebevis, issued one at a time). POST: «Bekreft» issues to exactly
+    those named."""
     cohort = load_cohort(cohort_id)
-    form = IssueAllForm()
-    if not form.validate_on_submit():
-        abort(400)
     found = load_candidates(cohort, today())
-    return _issued(form, found, attempt_once(form, services.issue_all, found, current_user))
-
-
-@bp.post("/kurs/<int:cohort_id>/kursbevis/<int:enrolment_id>/utsted")
-def issue_one(cohort_id: int, enrolment_id: int):
-    cohort = load_cohort(cohort_id)
-    form = IssueOneForm()
-    if not form.validate_on_submit():
+    form = IssueAllForm()
+    if not form.is_submitted():
+        log_view(cohort, PURPOSE, object_type="certificate_preflight")
+        return render_template(
+            "certificates/confirm_all.html", cohort=cohort, found=found, form=form
+        )
+    if not form.validate():
         abort(400)
+    done = attempt_once(form, services.issue_confirmed, found, form.enrolment.data, current_user)
+    return _issued(form, found, done)
+
+
+@bp.route("/kurs/<int:cohort_id>/kursbevis/<int:enrolment_id>/utsted", methods=["GET", "POST"])
+def issue_one(cohort_id: int, enrolment_id: int):
+    """GET: what this trainee would get (a kursbevis or a kompetansebevis, in which language,
+    replacing which), flagged if they left. POST: «Bekreft» issues it."""
+    cohort = load_cohort(cohort_id)
     found = load_candidates(cohort, today(), enrolment_id)
+    form = IssueOneForm()
+    if not form.is_submitted():
+        chosen = LanguageChoice(request.args)
+        language = chosen.language.data if chosen.validate() else "nb"
+        form.language.data = language
+        candidate = found.candidate(enrolment_id)
+        log_view(cohort, PURPOSE, object_type="certificate_preflight")
+        return render_template(
+            "certificates/confirm_one.html",
+            cohort=cohort,
+            found=found,
+            candidate=candidate,
+            modules=completed_modules(candidate.progress, found.curriculum),
+            language=language,
+            form=form,
+        )
+    if not form.validate():
+        abort(400)
     issue = (services.issue, found, [enrolment_id], current_user, form.language.data)
     return _issued(form, found, attempt_once(form, *issue))
 
 
+ISSUED = {
+    CertificateKind.KURSBEVIS: _l("Kursbevis utstedt til %(names)s."),
+    CertificateKind.KOMPETANSEBEVIS: _l("Kompetansebevis utstedt til %(names)s."),
+}
+
+
 def _issued(form, found: CohortCandidates, done: Done | None):
-    """Back to the pre-flight list, saying what was issued or why nothing was."""
+    """Back to the pre-flight list, saying what was issued to whom, or why nothing was."""
     target = url_for(".preflight", cohort_id=found.cohort.id)
     if done is None:
         flash(form.refused.message, "error")
         return redirect(target)
     _log_issued(found, done.value)
-    issued = len(done.value)
-    flash(ngettext("%(num)d kursbevis er utstedt.", "%(num)d kursbevis er utstedt.", issued))
+    for kind, message in ISSUED.items():
+        given = [
+            found.candidate(c.enrolment_id).progress.trainee.name
+            for c in done.value
+            if c.kind is kind
+        ]
+        if given:
+            flash(str(message) % {"names": names(given)}, "success")
     return sent_on(form, target)
 
 
@@ -166,13 +202,22 @@ def _log_issued(found: CohortCandidates, certificates: list[Certificate]) -> Non
 def revoke(certificate_id: int):
     certificate = load_certificate(certificate_id)
     form = RevokeForm()
-    if form.validate_on_submit() and attempt(
+    if form.validate_on_submit() and attempt_once(
         form, services.revoke, certificate, current_user, form.reason.data
     ):
         log_change(certificate, PURPOSE)
-        flash(_("Kursbevis %(number)s er tilbakekalt.", number=certificate.number))
-        return redirect(url_for(".preflight", cohort_id=certificate.enrolment.cohort_id))
+        flash(
+            _(
+                "%(kind)s %(number)s til %(name)s er tilbakekalt.",
+                kind=certificate.kind.label,
+                number=certificate.number,
+                name=certificate.enrolment.person.name,
+            ),
+            "success",
+        )
+        return sent_on(form, url_for(".preflight", cohort_id=certificate.enrolment.cohort_id))
     refuse(200)  # the form shown again with its message is an ordinary page, as it always was
+    log_view(certificate, PURPOSE)
     return render_template("certificates/revoke.html", certificate=certificate, form=form)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from mbtrain.accounts.models import User
 from mbtrain.cohorts.models import Cohort, CohortStatus
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus
-from mbtrain.enrolments.transitions import APPLYING, HOLDS_PLACE
+from mbtrain.enrolments.transitions import APPLYING, ENDED, HOLDS_PLACE
 from mbtrain.extensions import db
 from mbtrain.followup.overview import open_concerns
 from mbtrain.people.models import Person
@@ -81,4 +81,28 @@ def overview(cohort: Cohort, user: User, today: date) -> dict:
         "module_titles": module_titles(cohort),
         "completion_warnings": cohort_warnings(cohort, today),
         "concerns": open_concerns(cohort) if manage else [],
+    }
+
+
+def cancellation(cohort: Cohort, today: date) -> dict:
+    """What cancelling the cohort does, and to whom (the cancel service's rule): whether it
+    is «avlyst» or «avbrutt», and each active enrolment with the status it will end in."""
+    rows = db.session.execute(
+        select(Person.name, Enrolment.status)
+        .join(Person, Person.id == Enrolment.person_id)
+        .where(Enrolment.cohort_id == cohort.id, Enrolment.status.not_in(ENDED))
+        .order_by(Person.name, Enrolment.id)
+    ).all()
+    ending = {EnrolmentStatus.AVBRUTT: [], EnrolmentStatus.IKKE_AKTUELL: []}
+    for name, status in rows:
+        target = (
+            EnrolmentStatus.AVBRUTT
+            if status is EnrolmentStatus.DELTAR
+            else (EnrolmentStatus.IKKE_AKTUELL)
+        )
+        ending[target].append((name, status))
+    before_start = today < cohort.start_date
+    return {
+        "becomes": CohortStatus.AVLYST if before_start else CohortStatus.AVBRUTT,
+        "ending": {status: people for status, people in ending.items() if people},
     }

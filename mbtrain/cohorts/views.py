@@ -14,7 +14,7 @@ from mbtrain.cohorts.forms import (
 )
 from mbtrain.cohorts.models import Cohort
 from mbtrain.errors import StaleEdit
-from mbtrain.i18n import today
+from mbtrain.i18n import names, today
 from mbtrain.idempotency import attempt_once, sent_on
 from mbtrain.policy import may_see_intake
 from mbtrain.web import attempt, refuse, submitted
@@ -105,14 +105,37 @@ def remove_closed_period(cohort_id: int, period_id: int):
 
 @bp.route("/<int:cohort_id>/avlys", methods=["GET", "POST"])
 def cancel_cohort(cohort_id: int):
+    """The page names everyone whose status the cancellation ends; «Bekreft» cancels, on
+    the version of the cohort the page was shown for."""
     cohort = load_cohort(cohort_id, manage=True)
     form = CancelCohortForm(version=cohort.version)
+    affected = pages.cancellation(cohort, today())
     if form.validate_on_submit() and (
         done := attempt(
             form, services.confirm_cancellation, cohort, *form.cancellation(), current_user, today()
         )
     ):
         log_change(cohort, "COHORT_ADMIN")
-        flash(_("Kurset er %(status)s.", status=done.value.label.lower()), "success")
+        flash(_cancelled(cohort, done.value, affected["ending"]), "success")
         return _overview(cohort)
-    return _form_page("cohorts/cancel.html", form, cohort)
+    log_view(cohort, "COHORT_ADMIN", object_type="cohort_cancellation")
+    conflict = isinstance(getattr(form, "refused", None), StaleEdit)
+    if conflict:
+        form.version.data = cohort.version
+    else:
+        refuse(200)
+    return render_template(
+        "cohorts/cancel.html", form=form, cohort=cohort, conflict=conflict, **affected
+    )
+
+
+def _cancelled(cohort: Cohort, status, ending: dict) -> str:
+    """«Kurset «X» er avbrutt. Kari Nordmann og Ola Nordmann har fått status «Avbrutt».»"""
+    message = _("Kurset «%(name)s» er %(status)s.", name=cohort.name, status=status.label.lower())
+    for target, people in ending.items():
+        message += " " + _(
+            "%(names)s har fått status «%(status)s».",
+            names=names([name for name, _status in people]),
+            status=target.label,
+        )
+    return message

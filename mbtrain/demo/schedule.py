@@ -112,7 +112,10 @@ def seed_attendance(cohort: Cohort, sessions: list[CourseSession], rng: random.R
                 hours = 0.0
             missed_hours[enrolment_id] += session.hours - hours
             entries.append(attendance.SheetEntry(enrolment_id, status, hours or None))
-        attendance.save_sheet(session, entries, session.attendance_version, recorder)
+        # Saved on the day, as an instructor does: a late save would have to say why.
+        attendance.save_sheet(
+            session, entries, session.attendance_version, recorder, today=session.date
+        )
         db.session.execute(
             update(AttendanceRecord)
             .where(AttendanceRecord.session_id == session.id)

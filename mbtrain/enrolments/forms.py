@@ -1,7 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
 
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus, StatusReason
 from mbtrain.enrolments.services import REJECT_REASONS, Decision
@@ -104,8 +112,13 @@ class DecisionForm(FlaskForm):
         }
 
 
+NO_STATUS = choices([("", _l("Velg ny status"))])
+
+
 class StatusChangeForm(FlaskForm):
-    status = SelectField(_l("Ny status"), validators=[InputRequired(REQUIRED)])
+    # Opens on no status at all: the first real choice («Avbrutt», say) cannot be sent by
+    # a press of the button alone.
+    status = SelectField(_l("Ny status"), validators=[DataRequired(_l("Velg ny status."))])
     reason = SelectField(
         _l("Årsak"), choices=NO_REASON + StatusReason.choices(), validators=[Optional()]
     )
@@ -115,10 +128,14 @@ class StatusChangeForm(FlaskForm):
         description=_l("Bare når årsaken er «Annet»."),
     )
     version = VersionField()
+    # Set by the confirmation page's «Bekreft»: a final status is only set once confirmed.
+    confirmed = BooleanField(widget=HiddenInput(), false_values=("", "0", "false"))
 
     def offer_targets(self, current: EnrolmentStatus) -> "StatusChangeForm":
-        """The statuses a coordinator may set by hand from ``current``."""
-        self.status.choices = choices((s.value, s.label) for s in targets_by_hand(current))
+        """The statuses a coordinator may set by hand from ``current``, after a first
+        choice of none."""
+        targets = choices((s.value, s.label) for s in targets_by_hand(current))
+        self.status.choices = NO_STATUS + targets if targets else []
         return self
 
     def change(self) -> dict:

@@ -54,6 +54,20 @@ def detail_page(enrolment: Enrolment, form=None):
     )
 
 
+def confirm_status_page(enrolment: Enrolment, form: StatusChangeForm):
+    """What a final status will do to whom, with «Bekreft» (the same form, confirmed) and
+    «Avbryt» (back to the trainee's page, nothing changed)."""
+    log_view(enrolment, "INTAKE", subject_user_id=enrolment.person.user_id)
+    change = form.change()
+    return render_template(
+        "enrolments/confirm_status.html",
+        enrolment=enrolment,
+        form=form,
+        target=change["target"],
+        reason=change["reason"],
+    )
+
+
 def applications(cohort: Cohort) -> list[Enrolment]:
     """The cohort's applications still in the queue, first come first."""
     return db.session.scalars(

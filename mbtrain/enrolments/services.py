@@ -102,6 +102,21 @@ def register_application(
     return enrolment
 
 
+def check_status_change(
+    enrolment: Enrolment,
+    target: EnrolmentStatus,
+    *,
+    reason: StatusReason | None = None,
+    reason_text: str | None = None,
+) -> None:
+    """Refused as ``change_status(..., by_hand=True)`` would be, changing nothing: what the
+    confirmation page of a final status is shown after."""
+    try:
+        check_transition(enrolment.status, target, reason, reason_text, by_hand=True)
+    except TransitionError as error:
+        raise EnrolmentError(str(error), field=error.field) from error
+
+
 def change_status(
     enrolment: Enrolment,
     target: EnrolmentStatus,

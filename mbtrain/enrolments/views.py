@@ -16,7 +16,14 @@ from mbtrain.enrolments.forms import (
     StatusChangeForm,
 )
 from mbtrain.enrolments.models import Enrolment
-from mbtrain.enrolments.pages import applications, detail_page, enrolments_of, fresh
+from mbtrain.enrolments.pages import (
+    applications,
+    confirm_status_page,
+    detail_page,
+    enrolments_of,
+    fresh,
+)
+from mbtrain.enrolments.transitions import ENDED
 from mbtrain.i18n import today
 from mbtrain.idempotency import attempt_once, sent_on
 from mbtrain.people.access import own_person
@@ -26,10 +33,10 @@ bp = Blueprint("enrolments", __name__)
 
 DECIDED = {
     services.Decision.GRANT: _l(
-        "Plass er gitt. Deltakeren har fått en e-post for å aktivere kontoen."
+        "Plass er gitt til %(name)s, som har fått en e-post for å aktivere kontoen."
     ),
-    services.Decision.WAITLIST: _l("Søkeren står nå på ventelisten."),
-    services.Decision.REJECT: _l("Søknaden er avslått."),
+    services.Decision.WAITLIST: _l("%(name)s står nå på ventelisten."),
+    services.Decision.REJECT: _l("Søknaden fra %(name)s er avslått."),
 }
 
 
@@ -45,7 +52,7 @@ def _done(enrolment: Enrolment, message: str):
 
 def _registered(form: ApplicationForm, enrolment: Enrolment):
     _log_change(enrolment, AccessAction.CREATE)
-    flash(_("Søknaden er registrert."), "success")
+    flash(_("Søknaden fra %(name)s er registrert.", name=enrolment.person.name), "success")
     return sent_on(form, url_for(".enrolment_detail", enrolment_id=enrolment.id))
 
 
@@ -84,7 +91,7 @@ def assess(enrolment_id: int):
     if sent and attempt(
         form, services.record_assessment, enrolment, **form.assessment(), by=current_user
     ):
-        return _done(enrolment, _("Vurderingen er lagret."))
+        return _done(enrolment, _("Vurderingen av %(name)s er lagret.", name=enrolment.person.name))
     return detail_page(enrolment, form)
 
 
@@ -96,19 +103,31 @@ def decide(enrolment_id: int):
     if sent and attempt(
         form, services.decide, enrolment, **form.decision_taken(), by=current_user, today=today()
     ):
-        return _done(enrolment, str(DECIDED[form.decision.data]))
+        return _done(enrolment, str(DECIDED[form.decision.data]) % {"name": enrolment.person.name})
     return detail_page(enrolment, form)
 
 
 @bp.post("/deltakere/<int:enrolment_id>/status")
 def change_status(enrolment_id: int):
+    """A final status (``transitions.ENDED``) is set only from its confirmation page: the
+    first POST shows that page, its «Bekreft» sends the same form with ``confirmed``."""
     enrolment = load_enrolment(enrolment_id, manage=True)
     form = StatusChangeForm().offer_targets(enrolment.status)
     sent = fresh(form, enrolment) and submitted(form)
-    if sent and attempt(
+    if sent and form.change()["target"] in ENDED and not form.confirmed.data:
+        if attempt(form, services.check_status_change, enrolment, **form.change()):
+            return confirm_status_page(enrolment, form)
+    elif sent and attempt(
         form, services.change_status, enrolment, **form.change(), by=current_user, by_hand=True
     ):
-        return _done(enrolment, _("Statusen er endret."))
+        return _done(
+            enrolment,
+            _(
+                "Statusen til %(name)s er endret til «%(status)s».",
+                name=enrolment.person.name,
+                status=enrolment.status.label,
+            ),
+        )
     return detail_page(enrolment, form)
 
 

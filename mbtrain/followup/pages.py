@@ -30,7 +30,10 @@ def meeting_page(placement: Placement, back: str):
             "PLACEMENT",
             **about(placement, "placement_meeting", action=AccessAction.CREATE),
         )
-        flash(_("Møtet er registrert."), "success")
+        flash(
+            _("Møtet om %(name)s er registrert.", name=placement.enrolment.person.name),
+            "success",
+        )
         return sent_on(form, back)
     log_view(placement, "PLACEMENT", **about(placement))
     return render_template(

@@ -50,7 +50,13 @@ def decide_proposal(placement_id: int, proposal_id: int):
         form, services.decide_proposal, proposal, **form.outcome(), by=current_user
     ):
         log_change(placement, "PLACEMENT", **about(placement, "placement_proposal"))
-        flash(_("Avgjørelsen er lagret."), "success")
+        flash(
+            _(
+                "Avgjørelsen om forslaget for %(name)s er lagret.",
+                name=placement.enrolment.person.name,
+            ),
+            "success",
+        )
         return redirect(placement_page(placement))
     return _render_decision(placement, proposal, form)
 

@@ -12,7 +12,7 @@ from sqlalchemy import case, delete, select, update
 
 from mbtrain.accounts.models import ActionToken
 from mbtrain.assessments.models import ModuleAssessment
-from mbtrain.attendance.models import AttendanceRecord
+from mbtrain.attendance.models import AttendanceChange, AttendanceRecord
 from mbtrain.audit.models import AccessAction, AccessLog
 from mbtrain.audit.services import retention_purge
 from mbtrain.cohorts.models import Cohort
@@ -44,6 +44,7 @@ ITEMS = {
     "expired_links": ("partner_access", "other long-expired single-use links deleted"),
     "outbox_bodies": ("partner_access", "e-mails with expired links emptied"),
     "sick_attendance": ("attendance_detail", "attendance records «Syk» made neutral"),
+    "attendance_changes": ("attendance_detail", "attendance change history deleted"),
     "status_reasons": ("attendance_detail", "status history reasons removed"),
     "intake_notes": ("attendance_detail", "intake assessment notes emptied"),
     "assessment_comments": ("attendance_detail", "module assessment comments emptied"),
@@ -61,6 +62,7 @@ def purge(cutoffs: Cutoffs, *, today: date, now: datetime) -> dict[str, int]:
         "expired_links": _expired_links(cutoffs.mailed_before),
         "outbox_bodies": _outbox_bodies(cutoffs.mailed_before),
         "sick_attendance": _sick_attendance(cutoffs.cohort_ended_before),
+        "attendance_changes": _attendance_changes(cutoffs.cohort_ended_before),
         "status_reasons": _status_reasons(cutoffs.cohort_ended_before),
         "intake_notes": _intake_notes(cutoffs.cohort_ended_before),
         "assessment_comments": _assessment_comments(cutoffs.cohort_ended_before),
@@ -130,6 +132,16 @@ def _sick_attendance(ended_before: date) -> int:
             .values(status=neutral)
         )
     return total
+
+
+def _attendance_changes(ended_before: date) -> int:
+    # What a sheet said before a change, and why it changed («Syk» and its reasons among it):
+    # needed while the cohort runs, not after. The records themselves stay.
+    return _count(
+        delete(AttendanceChange).where(
+            AttendanceChange.enrolment_id.in_(_ended_enrolments(ended_before))
+        )
+    )
 
 
 def _status_reasons(ended_before: date) -> int:

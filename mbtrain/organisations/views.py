@@ -52,8 +52,9 @@ def add_contact(organisation_id: int):
     organisation = access.load_organisation(organisation_id)
     contact_form = ContactForm()
     if submitted(contact_form):
-        services.add_contact(organisation, **contact_form.fields())
-        flash(_("Kontaktpersonen er lagt til."), "success")
+        fields = contact_form.fields()
+        services.add_contact(organisation, **fields)
+        flash(_("%(name)s er lagt til som kontaktperson.", name=fields["name"].strip()), "success")
         return redirect(_section(organisation, "kontaktpersoner"))
     return _page(organisation, contact_form=contact_form)
 
@@ -61,8 +62,9 @@ def add_contact(organisation_id: int):
 @bp.post("/<int:organisation_id>/kontaktpersoner/<int:contact_id>/slett")
 def remove_contact(organisation_id: int, contact_id: int):
     organisation, contact = access.load_contact(organisation_id, contact_id)
+    name = contact.name
     services.remove_contact(contact)
-    flash(_("Kontaktpersonen er fjernet."), "success")
+    flash(_("%(name)s er fjernet som kontaktperson.", name=name), "success")
     return redirect(_section(organisation, "kontaktpersoner"))
 
 

@@ -44,7 +44,7 @@ def record_outcome(enrolment_id: int, months: int):
     ):
         action = AccessAction.UPDATE if existing else AccessAction.CREATE
         log_change(enrolment, PURPOSE, action=action, **_about(enrolment))
-        flash(_("Oppfølgingen er lagret."), "success")
+        flash(_("Oppfølgingen av %(name)s er lagret.", name=enrolment.person.name), "success")
         return redirect(url_for("outcomes.trainee_outcomes", enrolment_id=enrolment.id))
     return _form_page(enrolment, months, existing, form)
 

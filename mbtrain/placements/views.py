@@ -31,6 +31,12 @@ from mbtrain.placements.models import Placement, PlacementOffer
 from mbtrain.policy import partner_access_days
 from mbtrain.web import attempt, submitted
 
+
+def trainee(placement: Placement) -> str:
+    """Whom a placement concerns, for the message that says what was done."""
+    return placement.enrolment.person.name
+
+
 bp = Blueprint("placements", __name__)
 
 
@@ -54,7 +60,7 @@ def create_placement(cohort_id: int):
         )
     ):
         log_change(made.value, "PLACEMENT", **about(made.value, action=AccessAction.CREATE))
-        flash(_("Praksisplassen er foreslått."), "success")
+        flash(_("Praksisplassen for %(name)s er foreslått.", name=trainee(made.value)), "success")
         return sent_on(form, url_for(".placement_detail", placement_id=made.value.id))
     return render_template("placements/form.html", form=form, cohort=cohort, offer=offer)
 
@@ -141,7 +147,10 @@ def edit_placement(placement_id: int):
         form, services.edit_placement, placement, form.version.data, form.fields(), by=current_user
     ):
         log_change(placement, "PLACEMENT", **about(placement))
-        flash(_("Endringene er lagret."), "success")
+        flash(
+            _("Endringene i praksisplassen til %(name)s er lagret.", name=trainee(placement)),
+            "success",
+        )
         return redirect(url_for(".placement_detail", placement_id=placement.id))
     return _render_edit(placement, form)
 
@@ -177,7 +186,14 @@ def change_status(placement_id: int):
         form, services.change_status, placement, form.version.data, **form.change(), by=current_user
     ):
         log_change(placement, "PLACEMENT", **about(placement))
-        flash(_("Status er endret til «%(status)s».", status=form.target.label), "success")
+        flash(
+            _(
+                "Praksisplassen til %(name)s har nå status «%(status)s».",
+                name=trainee(placement),
+                status=form.target.label,
+            ),
+            "success",
+        )
         return redirect(url_for(".placement_detail", placement_id=placement.id))
     return _render_detail(placement, status_form=form)
 
@@ -190,7 +206,10 @@ def record_gates(placement_id: int):
         form, services.save_gates, placement, **form.gates(), today=today(), by=current_user
     ):
         log_change(placement, "PLACEMENT", **about(placement))
-        flash(_("Opplysningene er lagret."), "success")
+        flash(
+            _("Opplysningene om praksisplassen til %(name)s er lagret.", name=trainee(placement)),
+            "success",
+        )
         return redirect(url_for(".placement_detail", placement_id=placement.id))
     return _render_detail(placement, gates_form=form)
 

@@ -1,7 +1,7 @@
 """The attendance sheet: one form per session, stale saves refused, CSV import all or nothing."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from mbtrain.enrolments import services as enrolments
 from mbtrain.enrolments.models import EnrolmentStatus, StatusReason
 from mbtrain.errors import StaleEdit
 from mbtrain.extensions import db
+from mbtrain.i18n import today
 from mbtrain.schedule.models import CourseSession, SessionStatus
 
 ROW_RE = re.compile(r'name="(rows-\d+)-enrolment" value="(\d+)"')
@@ -30,18 +31,19 @@ def cohort(make_cohort, instructor):
     return make_cohort(instructors=[instructor])
 
 
-@pytest.fixture
-def session(cohort) -> CourseSession:
+def make_session(cohort, day: date) -> CourseSession:
     session = CourseSession(
-        cohort_id=cohort.id,
-        module_code="T1-01",
-        date=date(2027, 1, 11),
-        starts_at=cohort.day_starts_at,
-        hours=5,
+        cohort_id=cohort.id, module_code="T1-01", date=day, starts_at=cohort.day_starts_at, hours=5
     )
     db.session.add(session)
     db.session.commit()
     return session
+
+
+@pytest.fixture
+def session(cohort) -> CourseSession:
+    """Today's session: attendance may be saved for it (never before the session's day)."""
+    return make_session(cohort, today())
 
 
 @pytest.fixture
@@ -96,8 +98,9 @@ def test_the_sheet_lists_the_trainees_of_the_day_all_present_by_default(
 
 
 def test_a_trainee_who_left_before_the_session_is_not_on_its_sheet(
-    login, instructor, session, trainees
+    login, instructor, cohort, trainees
 ):
+    session = make_session(cohort, today() + timedelta(days=1))
     enrolments.change_status(
         trainees[0], EnrolmentStatus.AVBRUTT, reason=StatusReason.FATT_JOBB, by=None
     )
@@ -119,7 +122,7 @@ def test_saving_the_sheet_records_everyone_at_once(login, instructor, session, t
         cecilie.id: (A.SYK, 0.0),
     }
     page = client.get(sheet_url(session)).get_data(as_text=True)
-    assert "Oppmøtet er lagret for 3 deltakere." in page
+    assert f"Oppmøtet for {today():%d.%m.%Y} er lagret for 3 deltakere." in page
     assert 'value="2,5"' in page
     assert "Sist lagret" in page and instructor.name in page
     db.session.refresh(session)
@@ -270,7 +273,8 @@ def test_a_csv_file_with_bad_lines_imports_nothing_and_names_every_line(
         "Linje 3: Ingen på dette kurset har e-postadressen ukjent@example.net.",
         # Someone in another cohort gets the same answer: no telling who else is a trainee.
         "Linje 4: Ingen på dette kurset har e-postadressen annen@example.net.",
-        "Linje 5: Vera Venter hadde ikke status «Deltar» 11.01.2027 (status nå: Venteliste).",
+        f"Linje 5: Vera Venter hadde ikke status «Deltar» {today():%d.%m.%Y} "
+        "(status nå: Venteliste).",
         "Linje 6: Ukjent status «borte».",
         "Linje 7: Timer til stede må være mellom 0 og 5 (øktens lengde).",
         "Linje 8: t0@example.net står også på linje 2.",
@@ -323,7 +327,7 @@ def test_sheet_queries_do_not_grow_with_trainees(
         session = CourseSession(
             cohort_id=cohort.id,
             module_code="T1-01",
-            date=date(2027, 1, 11),
+            date=today(),
             starts_at=cohort.day_starts_at,
             hours=5,
         )

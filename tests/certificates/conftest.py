@@ -3,11 +3,13 @@ ended early; a signing key pair made once per run; issuing and reading PDFs back
 
 import io
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader
+from werkzeug.datastructures import MultiDict
 
 from mbtrain.accounts.models import Role, User
 from mbtrain.assessments.models import AssessmentResult
@@ -97,11 +99,45 @@ def course(build, make_user) -> Course:
     return Course(cohort, coordinator, complete, lacking, stopped, user)
 
 
+INPUT = re.compile(r"<input\b[^>]*>")
+
+
+def bekreft_form(page: str) -> str:
+    """The form of the page's «Bekreft» button (not, say, the menu's logout form)."""
+    form = page[: page.index(">Bekreft</button>")]
+    return form[form.rindex('<form method="post"') :]
+
+
+def confirm_form(page: str) -> MultiDict:
+    """The hidden fields of a confirmation page's «Bekreft» form, as a browser sends them."""
+    form = bekreft_form(page)
+    data = MultiDict()
+    for tag in INPUT.findall(form):
+        if 'type="hidden"' in tag:
+            name, value = re.search(r'name="([^"]*)"', tag)[1], re.search(r'value="([^"]*)"', tag)
+            data.add(name, value[1] if value else "")
+    return data
+
+
+def confirmed(client, url: str):
+    """Open a confirmation page and press «Bekreft»: its form, posted where it points."""
+    page = client.get(url)
+    assert page.status_code == 200, page.get_data(as_text=True)
+    text = page.get_data(as_text=True)
+    assert ">Bekreft</button>" in text, text
+    action = re.search(r'<form method="post" action="([^"]+)"', bekreft_form(text))[1]
+    return client.post(action, data=confirm_form(text))
+
+
 @pytest.fixture
 def issued(course, login) -> tuple[Course, "object"]:
-    """The course after its coordinator pressed "issue all"; the coordinator's client."""
+    """The course after its coordinator issued everyone who may have a certificate: the
+    kursbevis through «issue to all» and its confirmation, the kompetansebevis of the one who
+    left on its own confirmation page. The coordinator's client."""
     client = login(course.coordinator)
-    response = client.submit(f"{course.preflight()}/utsted", page=course.preflight())
+    response = confirmed(client, f"{course.preflight()}/utsted")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    response = confirmed(client, f"{course.preflight()}/{course.stopped.id}/utsted?language=nb")
     assert response.status_code == 302, response.get_data(as_text=True)
     return course, client
 

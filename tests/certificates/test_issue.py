@@ -15,7 +15,7 @@ from mbtrain.audit.models import AccessLog
 from mbtrain.certificates import signing
 from mbtrain.certificates.models import Certificate, CertificateKind, CertificateStatus
 from mbtrain.extensions import db
-from tests.certificates.conftest import certificate_of, pdf_attachment, pdf_text
+from tests.certificates.conftest import certificate_of, confirmed, pdf_attachment, pdf_text
 
 
 def count_certificates() -> int:
@@ -25,7 +25,7 @@ def count_certificates() -> int:
 def test_preflight_lists_who_may_have_which_certificate_and_what_the_others_lack(course, login):
     client = login(course.coordinator)
     page = client.get(course.preflight()).get_data(as_text=True)
-    assert "Utsted kursbevis til alle 2 som kan få" in page
+    assert "Utsted kursbevis til 1 deltaker …" in page
     assert "Åse Ødegård-Æsøy" in page and "Kompetansebevis" in page
     assert "Prosjektoppgaven «Uferdig» er ikke godkjent ennå." in page
     assert db.session.scalar(
@@ -123,14 +123,22 @@ def test_a_renamed_trainee_still_downloads_the_identical_issued_pdf(issued, logi
 def test_issuing_again_for_everyone_issues_nothing_twice(issued):
     course, client = issued
     before = count_certificates()
-    response = client.submit(f"{course.preflight()}/utsted", page=course.preflight())
+    url = f"{course.preflight()}/utsted"
+    page = client.get(url).get_data(as_text=True)
+    assert "Ingen kan få kursbevis nå" in page and ">Bekreft</button>" not in page
+    # The earlier confirmation sent again (a resent form): refused, nothing issued.
+    response = client.submit(url, {"enrolment": course.complete.id}, page=course.preflight())
     assert response.status_code == 302
     assert count_certificates() == before == 2
+    shown = client.get(course.preflight()).get_data(as_text=True)
+    assert "Åse Ødegård-Æsøy kan ikke få kursbevis fra denne siden nå." in shown
 
 
 def test_a_trainee_who_lacks_something_cannot_be_issued_one(course, login):
     client = login(course.coordinator)
     url = f"{course.preflight()}/{course.lacking.id}/utsted"
+    page = client.get(url).get_data(as_text=True)
+    assert "Per Prosjektløs kan ikke få kursbevis nå" in page and ">Bekreft</button>" not in page
     response = client.submit(url, {"language": "nb"}, page=course.preflight())
     assert response.status_code == 302
     assert "oppfyller ikke kravene" in client.get(course.preflight()).get_data(as_text=True)
@@ -141,8 +149,10 @@ def test_reissue_supersedes_and_an_english_version_stands_beside_the_norwegian(i
     course, client = issued
     old = certificate_of(course.complete)
     url = f"{course.preflight()}/{course.complete.id}/utsted"
-    client.submit(url, {"language": "nb"}, page=course.preflight())
-    client.submit(url, {"language": "en"}, page=course.preflight())
+    page = client.get(f"{url}?language=nb").get_data(as_text=True)
+    assert "Erstatter" in page and old.number in page
+    assert confirmed(client, f"{url}?language=nb").status_code == 302
+    assert confirmed(client, f"{url}?language=en").status_code == 302
     db.session.refresh(old)
     new, english = certificate_of(course.complete), certificate_of(course.complete, "en")
     assert old.superseded_by_id == new.id and old.status is CertificateStatus.SUPERSEDED

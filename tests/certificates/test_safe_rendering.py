@@ -12,7 +12,7 @@ from mbtrain.certificates import pdf
 from mbtrain.extensions import db
 from mbtrain.organisations.models import Organisation
 from mbtrain.placements.models import Signature
-from tests.certificates.conftest import certificate_of, pdf_attachment, pdf_text
+from tests.certificates.conftest import certificate_of, confirmed, pdf_attachment, pdf_text
 
 PASSWD_LINE = "root:x:0:0"
 
@@ -132,7 +132,7 @@ def test_hostile_text_in_every_field_is_printed_as_text(course, login, listener,
     project.title = hostile(base, "Prosjekt", 0)
     db.session.commit()
     client = login(course.coordinator)
-    client.submit(f"{course.preflight()}/utsted", page=course.preflight())
+    confirmed(client, f"{course.preflight()}/utsted")
     certificate = certificate_of(course.complete)
     assert certificate is not None
     assert hits == []

@@ -209,13 +209,24 @@ def test_cancelling_a_running_cohort_ends_enrolments_in_one_step(
     cohort = make_cohort(
         status=CohortStatus.GJENNOMFORES, start_date=date(2026, 8, 17), end_date=date(2027, 6, 18)
     )
-    taking_part = make_enrolment(cohort, EnrolmentStatus.DELTAR)
-    waiting = make_enrolment(cohort, EnrolmentStatus.VENTELISTE)
-    applied = make_enrolment(cohort)
+    taking_part = make_enrolment(cohort, EnrolmentStatus.DELTAR, name="Kari Nordmann")
+    waiting = make_enrolment(cohort, EnrolmentStatus.VENTELISTE, name="Ola Nordmann")
+    applied = make_enrolment(cohort, name="Per Søker")
     client = login(make_user(Role.COORDINATOR))
     url = f"/kurs/{cohort.id}/avlys"
+    page = client.get(url).get_data(as_text=True)
+    # The page names everyone whose status the cancellation ends, and what it becomes.
+    affected = page[page.index("Disse får ny status") :]
+    assert affected.index("1 får status «Avbrutt»") < affected.index("Kari Nordmann (nå: Deltar)")
+    assert "Ola Nordmann (nå: Venteliste)" in affected and "Per Søker (nå: Søkt inn)" in affected
+    assert "2 får status «Ikke aktuell»" in affected
+    assert ">Bekreft</button>" in page and "Avbryt, ikke endre kurset</a>" in page
     response = client.submit(url, {"reason": "FOR_FAA_DELTAKERE", "version": cohort.version})
     assert response.status_code == 302
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"Kurset «{cohort.name}» er avbrutt." in shown
+    assert "Kari Nordmann har fått status «Avbrutt»." in shown
+    assert "Ola Nordmann og Per Søker har fått status «Ikke aktuell»." in shown
     db.session.expire_all()
     assert db.session.get(Cohort, cohort.id).status is CohortStatus.AVBRUTT
     statuses = {e.id: e.status for e in db.session.scalars(select(Enrolment))}

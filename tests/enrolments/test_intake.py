@@ -1,4 +1,5 @@
 import itertools
+import re
 from datetime import date
 
 import pytest
@@ -137,6 +138,14 @@ def test_granting_beyond_capacity_is_refused(coordinator_client, make_cohort, ma
     assert current_status(second.id) is S.VURDERES
 
 
+def confirmed_status_change(client, detail: str, data: dict):
+    """A final status as a coordinator sets it: the form, then «Bekreft» on the page that
+    names whom it concerns."""
+    page = client.submit(f"{detail}/status", data, page=detail)
+    assert page.status_code == 200 and "Dette kan ikke angres." in page.get_data(as_text=True)
+    return client.submit(f"{detail}/status", {**data, "confirmed": "1"}, page=detail)
+
+
 def test_a_freed_place_goes_to_the_first_on_the_waiting_list(
     coordinator_client, make_cohort, make_enrolment
 ):
@@ -147,10 +156,10 @@ def test_a_freed_place_goes_to_the_first_on_the_waiting_list(
     overview = coordinator_client.get(f"/kurs/{cohort.id}").get_data(as_text=True)
     assert overview.index("Først Søkt") < overview.index("Sist Søkt")
     detail = f"/deltakere/{holder.id}"
-    coordinator_client.submit(
-        f"{detail}/status",
+    confirmed_status_change(
+        coordinator_client,
+        detail,
         {"status": "IKKE_AKTUELL", "reason": "FATT_JOBB", "version": holder.version},
-        page=detail,
     )
     offered = coordinator_client.submit(
         f"/kurs/{cohort.id}/venteliste/tilby-plass", {}, page=f"/kurs/{cohort.id}"
@@ -198,8 +207,10 @@ def test_stale_status_change_gets_409(login, make_user, make_cohort, make_enrolm
     first, second = login(make_user(Role.COORDINATOR)), login(make_user(Role.COORDINATOR))
     detail = f"/deltakere/{enrolment.id}"
     data = {"status": "AVBRUTT", "reason": "FATT_JOBB", "version": enrolment.version}
-    assert first.submit(f"{detail}/status", data, page=detail).status_code == 302
-    stale = second.submit(f"{detail}/status", {**data, "reason": "SYK"}, page=detail)
+    assert confirmed_status_change(first, detail, data).status_code == 302
+    stale = second.submit(
+        f"{detail}/status", {**data, "reason": "SYK", "confirmed": "1"}, page=detail
+    )
     assert stale.status_code == 409
     assert "Noen andre har lagret endringer" in stale.get_data(as_text=True)
     periods = db.session.scalars(select(StatusPeriod).order_by(StatusPeriod.id)).all()
@@ -264,3 +275,93 @@ def test_trainee_sees_who_looked_at_their_enrolment(login, make_user, make_cohor
     assert "Fylkeskoordinator" in page and "Vestland" in page and "Opptak" in page
     assert page.count("Deltakeropplysninger") == 1
     assert "Mitt kurs</td>" not in page
+
+
+# A final status: never preselected, set only once confirmed --------------------------------
+
+
+def test_the_status_form_opens_on_no_status(coordinator_client, make_cohort, make_enrolment):
+    enrolment = make_enrolment(make_cohort(), S.DELTAR)
+    page = coordinator_client.get(f"/deltakere/{enrolment.id}").get_data(as_text=True)
+    form = page[page.index('id="status-heading"') :]
+    select_html = form[: form.index("</select>")]
+    options = re.findall(r'<option[^>]*value="([^"]*)"[^>]*>', select_html)
+    assert options[0] == "" and "AVBRUTT" in options
+    # The browser shows the first option unless another is selected: none is.
+    assert [o for o in re.findall(r"<option[^>]*>", select_html) if "selected" in o] in (
+        [],
+        ['<option selected value="">'],
+    )
+    sent = coordinator_client.submit(
+        f"/deltakere/{enrolment.id}/status",
+        {"status": "", "version": enrolment.version},
+        page=f"/deltakere/{enrolment.id}",
+    )
+    assert sent.status_code == 400 and "Velg ny status." in sent.get_data(as_text=True)
+    assert current_status(enrolment.id) is S.DELTAR
+
+
+def test_a_final_status_is_set_only_after_a_page_that_names_whom(
+    coordinator_client, make_cohort, make_enrolment
+):
+    enrolment = make_enrolment(make_cohort(), S.DELTAR, name="Kari Nordmann")
+    detail = f"/deltakere/{enrolment.id}"
+    data = {"status": "AVBRUTT", "reason": "FATT_JOBB", "version": enrolment.version}
+    page = coordinator_client.submit(f"{detail}/status", data, page=detail)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Sett Kari Nordmann til «Avbrutt»?" in text and "Fått jobb" in text
+    assert ">Bekreft</button>" in text and f'href="{detail}">Avbryt</a>' in text
+    assert current_status(enrolment.id) is S.DELTAR  # nothing changed yet
+    done = coordinator_client.submit(f"{detail}/status", {**data, "confirmed": "1"}, page=detail)
+    assert done.status_code == 302
+    assert current_status(enrolment.id) is S.AVBRUTT
+    shown = coordinator_client.get(detail).get_data(as_text=True)
+    assert "Statusen til Kari Nordmann er endret til «Avbrutt»." in shown
+
+
+def test_a_refused_final_status_shows_the_form_not_the_confirmation(
+    coordinator_client, make_cohort, make_enrolment
+):
+    enrolment = make_enrolment(make_cohort(), S.DELTAR)
+    detail = f"/deltakere/{enrolment.id}"
+    page = coordinator_client.submit(
+        f"{detail}/status", {"status": "AVBRUTT", "version": enrolment.version}, page=detail
+    )
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "Velg en årsak for «Avbrutt»." in text
+    assert "Dette kan ikke angres." not in text
+    assert current_status(enrolment.id) is S.DELTAR
+
+
+def test_a_status_that_is_not_final_needs_no_confirmation(
+    coordinator_client, make_cohort, make_enrolment
+):
+    enrolment = make_enrolment(make_cohort(), S.VENTER_PA_OPPSTART, name="Ola Nordmann")
+    detail = f"/deltakere/{enrolment.id}"
+    done = coordinator_client.submit(
+        f"{detail}/status", {"status": "DELTAR", "version": enrolment.version}, page=detail
+    )
+    assert done.status_code == 302 and current_status(enrolment.id) is S.DELTAR
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        {"status": "AVBRUTT", "reason": "FATT_JOBB", "confirmed": "ja\x00"},
+        {"status": "<script>", "reason": "FATT_JOBB", "confirmed": "1"},
+        {"status": "AVBRUTT", "reason": "x" * 10_000, "confirmed": "1"},
+        {"status": "AVBRUTT", "reason": "ANNET", "reason_text": "x" * 10_000, "confirmed": "1"},
+        {"status": "FULLFORT", "reason": "FATT_JOBB", "confirmed": "1"},
+        {"status": "AVBRUTT", "reason": "FATT_JOBB", "confirmed": "1", "version": "9" * 40},
+    ],
+)
+def test_a_hostile_confirmation_changes_nothing(
+    coordinator_client, make_cohort, make_enrolment, hostile
+):
+    enrolment = make_enrolment(make_cohort(), S.DELTAR)
+    detail = f"/deltakere/{enrolment.id}"
+    data = {"version": enrolment.version, **hostile}
+    response = coordinator_client.submit(f"{detail}/status", data, page=detail)
+    assert response.status_code in {200, 400, 409}
+    assert current_status(enrolment.id) is S.DELTAR

@@ -23,8 +23,12 @@ def run_preflight_and_issue(page: Page, cohort: str, trainee: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("Kursbevis for")
     row = page.get_by_role("row").filter(has_text=trainee)
     expect(row.get_by_role("cell").nth(2)).to_have_text("Ingenting")  # «Mangler»
-    page.get_by_role("button", name="Utsted kursbevis til").click()
-    expect_flash(page, "kursbevis er utstedt.")
+    page.get_by_role("link", name="Utsted kursbevis til").click()
+    check_a11y(page)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Utsted kursbevis til")
+    expect(page.get_by_role("main")).to_contain_text(trainee)
+    page.get_by_role("button", name="Bekreft").click()
+    expect_flash(page, "Kursbevis utstedt til")
     expect(row.get_by_role("link", name="Tilbakekall")).to_be_visible()
 
 

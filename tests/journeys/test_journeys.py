@@ -126,7 +126,7 @@ def register_application(page: Page, story: Story) -> None:
     page.get_by_label("Søknadsdato").fill(norwegian(COHORT_START - timedelta(weeks=6)))
     page.get_by_role("button", name="Registrer").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TRAINEE[0])
-    expect_flash(page, "Søknaden er registrert.")
+    expect_flash(page, f"Søknaden fra {TRAINEE[0]} er registrert.")
     story.enrolment_url = page.url
 
 
@@ -134,12 +134,12 @@ def assess_and_grant_place(page: Page, mailbox: Mailbox) -> None:
     page.get_by_label("Ja, kravene er oppfylt").check()
     page.get_by_label("Begrunnelse").fill("Motivert, har erfaring fra frivillig arbeid.")
     page.get_by_role("button", name="Lagre vurdering").click()
-    expect_flash(page, "Vurderingen er lagret.")
+    expect_flash(page, f"Vurderingen av {TRAINEE[0]} er lagret.")
     expect(page.get_by_text("Oppfyller kravene")).to_be_visible()
 
     page.get_by_label("Gi plass").check()
     page.get_by_role("button", name="Lagre vedtak").click()
-    expect_flash(page, "Plass er gitt.")
+    expect_flash(page, f"Plass er gitt til {TRAINEE[0]}")
     expect(page.locator(".lead")).to_contain_text("Deltar")
     expect(page.get_by_text("Invitert, ikke aktivert ennå")).to_be_visible()
     assert TRAINEE[0] in mailbox.latest(TRAINEE[1], "invitert").get_content()
@@ -160,7 +160,7 @@ def record_attendance(page: Page, story: Story) -> None:
     page.get_by_label(f"Status for {TRAINEE[0]}").select_option(label="Til stede")
     page.get_by_label(f"Timer til stede for {TRAINEE[0]}").fill("3,5")
     page.get_by_role("button", name="Lagre oppmøtet").click()
-    expect_flash(page, "Oppmøtet er lagret for 1 deltakere.")
+    expect_flash(page, f"Oppmøtet for {norwegian(TODAY)} er lagret for 1 deltakere.")
     row = page.get_by_role("row").filter(has_text=TRAINEE[0])
     expect(row).to_contain_text("Til stede, 3,5 t")
 
@@ -176,7 +176,7 @@ def propose_placement(page: Page, story: Story, mailbox: Mailbox) -> None:
     page.get_by_label("Sluttdato").fill(norwegian(PLACEMENT_END))
     page.get_by_label("Timer per uke").fill("19")
     page.get_by_role("button", name="Foreslå praksisplassen").click()
-    expect_flash(page, "Praksisplassen er foreslått.")
+    expect_flash(page, f"Praksisplassen for {TRAINEE[0]} er foreslått.")
     expect(page.get_by_role("heading", level=1)).to_contain_text(TRAINEE[0])
     expect(page.locator(".lead")).to_contain_text("Foreslått")
     story.placement_url = page.url
@@ -307,9 +307,9 @@ def start_placement(page: Page, story: Story) -> None:
     expect(page.locator(".lead")).to_contain_text("Bekreftet")
     page.get_by_label("Taushetserklæring signert").fill(norwegian(PLACEMENT_START))
     page.get_by_role("button", name="Lagre datoene").click()
-    expect_flash(page, "Opplysningene er lagret.")
+    expect_flash(page, f"Opplysningene om praksisplassen til {TRAINEE[0]} er lagret.")
     page.get_by_role("button", name="Start praksisen").click()
-    expect_flash(page, "Status er endret til «Pågår».")
+    expect_flash(page, f"Praksisplassen til {TRAINEE[0]} har nå status «Pågår».")
 
 
 def log_hours_and_ask_for_confirmation(page: Page) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, update
 
 from mbtrain.accounts.models import ActionToken, TokenPurpose
 from mbtrain.assessments.models import ModuleAssessment
-from mbtrain.attendance.models import AttendanceRecord
+from mbtrain.attendance.models import AttendanceChange, AttendanceRecord
 from mbtrain.audit.models import AccessAction, AccessLog
 from mbtrain.audit.services import AccessLogIsAppendOnly
 from mbtrain.cli import main
@@ -92,6 +92,17 @@ def residue(make_cohort, make_enrolment, make_organisation):
                 session_id=session.id, enrolment_id=enrolment.id, status=A.SYK, hours_present=0
             )
         )
+        db.session.add(
+            AttendanceChange(
+                session_id=session.id,
+                enrolment_id=enrolment.id,
+                old_status=A.TIL_STEDE,
+                old_hours=6.0,
+                status=A.SYK,
+                hours_present=0,
+                reason="Legeerklæring kom i ettertid",
+            )
+        )
         placement = Placement(
             enrolment=enrolment,
             organisation=partner,
@@ -148,6 +159,7 @@ EXPECTED = {
     "other long-expired single-use links deleted": 1,
     "e-mails with expired links emptied": 1,
     "attendance records «Syk» made neutral": 1,
+    "attendance change history deleted": 1,
     "status history reasons removed": 1,
     "intake assessment notes emptied": 1,
     "module assessment comments emptied": 1,
@@ -170,6 +182,8 @@ def test_purge_removes_what_is_past_retention_and_keeps_the_rest(app, residue):
     # Why the old trainee was away or left is gone; that and when are not.
     assert [r.status for r in records(old)] == [A.IKKE_MOTT]
     assert [r.status for r in records(new)] == [A.SYK]
+    changed = db.session.scalars(select(AttendanceChange.enrolment_id)).all()
+    assert changed == [new.id]  # what the old sheet said before, and why, is gone
     assert (old.history[-1].status, old.history[-1].reason) == (EnrolmentStatus.DELTAR, None)
     assert old.history[-1].reason_text is None
     assert (new.history[-1].reason, new.history[-1].reason_text) == (StatusReason.SYK, "Innlagt")

@@ -51,9 +51,11 @@ def test_coordinator_records_a_follow_up_and_it_leaves_the_due_list(make_ended, 
         "KOMMUNE",
         60,
     )
-    assert enrolment.person.name not in client.get("/oppfolging").get_data(as_text=True)
-    page = client.get(f"/deltakere/{enrolment.id}/etter-kurset").get_data(as_text=True)
+    # Where the save leads: the trainee's follow-up, with a message that names them.
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"Oppfølgingen av {enrolment.person.name} er lagret." in page
     assert "I arbeid som MB" in page and "60 %" in page
+    assert enrolment.person.name not in client.get("/oppfolging").get_data(as_text=True)
     actions = db.session.scalars(
         select(AccessLog.action).where(AccessLog.object_type == "outcome_followup")
     ).all()

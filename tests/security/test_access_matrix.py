@@ -43,8 +43,7 @@ NO_LOG_ON_GET = {
     "enrolments.register_application": "an empty application form",
     "placements.create_placement": "an empty form (the trainee is chosen on submit)",
     "organisations.invite_partner": "an empty form to invite a partner user",
-    "cohorts.cancel_cohort": "a confirmation form; no one's name is on it",
-    "certificates.revoke": "a form under the certificate's number; no one's name is on it",
+    # (cohorts.cancel_cohort and certificates.revoke name whom they affect, so they log.)
     # The trainee reading who has read their data; the page leaves out the trainee's own
     # reads anyway, so a row per visit would be noise in their own list.
     "audit.my_access_log": "the data subject reading their own log",

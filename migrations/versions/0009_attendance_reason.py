@@ -1,7 +1,7 @@
 """The history of changes to attendance, with the reason asked for a late change.
 
-Revision ID: 0008_attendance_reason
-Revises: 0007
+Revision ID: 0009_attendance_reason
+Revises: 0008_mail_delivery
 Create Date: 2026-12-08 02:00:00
 
 """

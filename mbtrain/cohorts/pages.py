@@ -16,6 +16,7 @@ from mbtrain.followup.overview import open_concerns
 from mbtrain.people.models import Person
 from mbtrain.policy import may_manage_county, may_see_status, visible_cohorts
 from mbtrain.progress.services import cohort_warnings
+from mbtrain.schedule.models import CourseSession, SessionStatus
 from mbtrain.schedule.services import module_titles, next_sessions
 
 NOT_YET_IN = APPLYING | {EnrolmentStatus.VENTELISTE}
@@ -27,7 +28,8 @@ def cohort_rows(
     status: CohortStatus | None = None,
     year: int | None = None,
 ) -> list[Row]:
-    """(cohort, places taken, applicants) for the cohorts this user may see, newest first."""
+    """(cohort, places taken, applicants) for the cohorts this user may see, newest first;
+    applicants None for a role that may not know of them."""
     query = (
         select(
             Cohort,
@@ -44,7 +46,15 @@ def cohort_rows(
         query = query.where(Cohort.status == status)
     if year:
         query = query.where(extract("year", Cohort.start_date) == year)
-    return db.session.execute(query).all()
+    rows = db.session.execute(query).all()
+    if sees_intake(user):
+        return rows
+    return [(cohort, taken, None) for cohort, taken, _applicants in rows]  # need to know
+
+
+def sees_intake(user: User) -> bool:
+    """Whether this user's role may know of applicants at all (an instructor may not)."""
+    return may_see_status(user, EnrolmentStatus.SOKT_INN)
 
 
 def _count_where(condition):
@@ -68,8 +78,12 @@ def overview(cohort: Cohort, user: User, today: date) -> dict:
     counts = Counter(row.status for row in people)
     named = [row for row in people if may_see_status(user, row.status)]  # need to know
     manage = may_manage_county(user, cohort.county_id)
+    coming = next_sessions(cohort, today)
     return {
         "counts": counts,
+        "shown_statuses": [s for s in EnrolmentStatus if may_see_status(user, s)],
+        "sees_intake": sees_intake(user),
+        "sheet_session": last_held(cohort, today) or next(iter(coming), None),
         "taken": sum(counts[s] for s in HOLDS_PLACE),
         "applying": sum(counts[s] for s in APPLYING),
         "waiting": sorted(
@@ -78,8 +92,23 @@ def overview(cohort: Cohort, user: User, today: date) -> dict:
         ),
         "participants": [row for row in named if row.status not in NOT_YET_IN],
         "statuses": list(EnrolmentStatus),
-        "next_sessions": next_sessions(cohort, today),
+        "next_sessions": coming,
         "module_titles": module_titles(cohort),
         "completion_warnings": cohort_warnings(cohort, today),
         "concerns": open_concerns(cohort) if manage else [],
     }
+
+
+def last_held(cohort: Cohort, today: date) -> CourseSession | None:
+    """The cohort's latest session up to today: the attendance sheet the overview leads to
+    (else the next one)."""
+    return db.session.scalar(
+        select(CourseSession)
+        .where(
+            CourseSession.cohort_id == cohort.id,
+            CourseSession.date <= today,
+            CourseSession.status == SessionStatus.PLANLAGT,
+        )
+        .order_by(CourseSession.date.desc(), CourseSession.starts_at.desc())
+        .limit(1)
+    )

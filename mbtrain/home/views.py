@@ -2,9 +2,9 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from flask_login import current_user
 
 from mbtrain.extensions import db
-from mbtrain.home.services import current_cohorts
+from mbtrain.home.services import front_page
 from mbtrain.http import safe_next
-from mbtrain.i18n import LANGUAGE_COOKIE, LANGUAGES
+from mbtrain.i18n import LANGUAGE_COOKIE, LANGUAGES, today
 
 bp = Blueprint("home", __name__)
 
@@ -13,8 +13,8 @@ ONE_YEAR = 365 * 24 * 3600
 
 @bp.get("/")
 def index():
-    cohorts = current_cohorts(current_user)
-    return render_template(f"home/{current_user.role.value.lower()}.html", cohorts=cohorts)
+    page = front_page(current_user, today())
+    return render_template(f"home/{current_user.role.value.lower()}.html", **page)
 
 
 @bp.get("/healthz")

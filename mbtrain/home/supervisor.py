@@ -26,8 +26,8 @@ def supervisor_work(today: date) -> list[Group]:
     requests.empty = _("Ingen forespørsler venter på svar.")
     hours = Group("hours", _("Timer som venter på at dere bekrefter dem"))
     hours.empty = _("Ingen timer venter på bekreftelse.")
-    meetings = Group("meetings", _("Møter som skulle vært holdt"))
-    meetings.empty = _("Ingen møter er på etterskudd.")
+    meetings = Group("meetings", _("Møter som skal holdes"))
+    meetings.empty = _("Ingen møter skal holdes nå.")
     evaluations = Group("evaluations", _("Sluttvurderinger som skal skrives"))
     evaluations.empty = _("Ingen sluttvurderinger venter.")
     for placement, trainee in rows:

@@ -211,7 +211,7 @@ def activate_account(page: Page, mailbox: Mailbox) -> None:
     page.get_by_label("Passord").fill(TRAINEE_PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(TRAINEE[0].split()[0])
-    # The home page is her work, not a copy of the menu: the next session leads to the timetable.
+    # The home page is her work, not a copy of the menu: what is missing to complete.
     expect(page.get_by_role("heading", name="Dette gjelder deg nå")).to_be_visible()
     expect(page.get_by_role("heading", name="Dette mangler før du kan fullføre")).to_be_visible()
     check_a11y(page)

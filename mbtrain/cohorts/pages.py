@@ -16,6 +16,7 @@ from mbtrain.followup.overview import open_concerns
 from mbtrain.people.models import Person
 from mbtrain.policy import may_manage_county, may_see_intake, may_see_status, visible_cohorts
 from mbtrain.progress.services import cohort_warnings
+from mbtrain.schedule.models import CourseSession, SessionStatus
 from mbtrain.schedule.services import module_titles, next_sessions
 
 NOT_YET_IN = APPLYING | {EnrolmentStatus.VENTELISTE}
@@ -66,9 +67,12 @@ def overview(cohort: Cohort, user: User, today: date) -> dict:
     named = [row for row in people if may_see_status(user, row.status)]  # need to know
     counts = Counter(row.status for row in named)
     manage = may_manage_county(user, cohort.county_id)
+    coming = next_sessions(cohort, today)
     return {
         "counts": counts,
-        "intake": may_see_intake(user),
+        "shown_statuses": [s for s in EnrolmentStatus if may_see_status(user, s)],
+        "sees_intake": may_see_intake(user),
+        "sheet_session": last_held(cohort, today) or next(iter(coming), None),
         "taken": sum(counts[s] for s in HOLDS_PLACE),
         "applying": sum(counts[s] for s in APPLYING),
         "waiting": sorted(
@@ -77,7 +81,7 @@ def overview(cohort: Cohort, user: User, today: date) -> dict:
         ),
         "participants": [row for row in named if row.status not in NOT_YET_IN],
         "statuses": list(EnrolmentStatus),
-        "next_sessions": next_sessions(cohort, today),
+        "next_sessions": coming,
         "module_titles": module_titles(cohort),
         "completion_warnings": cohort_warnings(cohort, today),
         "concerns": open_concerns(cohort) if manage else [],
@@ -106,3 +110,18 @@ def cancellation(cohort: Cohort, today: date) -> dict:
         "becomes": CohortStatus.AVLYST if before_start else CohortStatus.AVBRUTT,
         "ending": {status: people for status, people in ending.items() if people},
     }
+
+
+def last_held(cohort: Cohort, today: date) -> CourseSession | None:
+    """The cohort's latest session up to today: the attendance sheet the overview leads to
+    (else the next one)."""
+    return db.session.scalar(
+        select(CourseSession)
+        .where(
+            CourseSession.cohort_id == cohort.id,
+            CourseSession.date <= today,
+            CourseSession.status == SessionStatus.PLANLAGT,
+        )
+        .order_by(CourseSession.date.desc(), CourseSession.starts_at.desc())
+        .limit(1)
+    )

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from mbtrain.accounts import services as accounts
 from mbtrain.accounts.models import Role, User
+from mbtrain.demo.access import seed_access_history
 from mbtrain.demo.assessments import seed_assessments
 from mbtrain.demo.base import DEMO_PASSWORD, LOGIN_EMAILS, RESERVED_DOMAINS, SEED, Login
 from mbtrain.demo.certificates import seed_certificates
@@ -85,7 +86,8 @@ def build_demo_data() -> None:
     seed_followup()  # completes the placements that are over, before the course completions
     seed_completions()  # after the placements, which only those who hold a place can get
     seed_assessments()
-    seed_certificates()  # last: certificates freeze what everything above recorded
+    seed_certificates()  # certificates freeze what everything above recorded
+    seed_access_history()  # who looked at each trainee's data over the months
 
 
 def demo_logins() -> list[Login]:

@@ -2,9 +2,9 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 from flask_login import current_user
 
 from mbtrain.home import health
-from mbtrain.home.services import current_cohorts
+from mbtrain.home.services import front_page
 from mbtrain.http import RETRY_AFTER, safe_next
-from mbtrain.i18n import LANGUAGE_COOKIE, LANGUAGES
+from mbtrain.i18n import LANGUAGE_COOKIE, LANGUAGES, today
 from mbtrain.mail.services import undelivered_from
 
 bp = Blueprint("home", __name__)
@@ -14,10 +14,11 @@ ONE_YEAR = 365 * 24 * 3600
 
 @bp.get("/")
 def index():
-    cohorts = current_cohorts(current_user)
+    page = front_page(current_user, today())
     undelivered = undelivered_from(current_user.id)  # e-mail this user sent that never arrived
-    page = f"home/{current_user.role.value.lower()}.html"
-    return render_template(page, cohorts=cohorts, undelivered=undelivered)
+    return render_template(
+        f"home/{current_user.role.value.lower()}.html", undelivered=undelivered, **page
+    )
 
 
 @bp.get("/healthz")

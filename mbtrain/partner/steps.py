@@ -68,13 +68,12 @@ class Step:
         return form
 
     def prepare(self, form: SignForm, entries: list[HoursEntry]) -> None:
-        """The weeks to confirm as choices, all of them chosen on a new form."""
+        """The weeks to confirm as choices, none of them chosen on a new form: the supervisor
+        ticks each week they sign for themselves."""
         if self.with_hours:
             form.weeks.choices = choices(
                 (e.week_start.isoformat(), e.week_start.isoformat()) for e in entries
             )
-            if not form.is_submitted():
-                form.weeks.data = [e.week_start.isoformat() for e in entries]
 
     def shown(self, placement: Placement, entries: list[HoursEntry]) -> dict:
         return signing.shown_content(placement, entries if self.with_hours else None)

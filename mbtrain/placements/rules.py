@@ -32,7 +32,7 @@ IN_FORCE = frozenset({S.PROPOSED, S.CONFIRMED, S.ACTIVE, S.COMPLETED})
 EDITABLE = frozenset({S.PROPOSED, S.CONFIRMED, S.ACTIVE})
 MAX_WEEKLY_HOURS = 37.5
 
-PROTECTED_NAME = _l("Deltaker (skjermet)")
+PROTECTED_NAME = _l("Deltaker (navnet holdes skjult)")
 # What the history calls a changed field of a placement.
 FIELD_LABELS = {
     "organisation_id": _l("sted"),
@@ -201,7 +201,10 @@ def shared_items(protected: bool) -> list[str]:
     """What the organisation gets to know about the trainee («Dette deles med dere»)."""
     if protected:
         return [
-            _("At en deltaker med skjermet identitet har praksis hos dere (uten navn)"),
+            _(
+                "At en deltaker har praksis hos dere, uten navn og kontaktopplysninger: "
+                "de holdes skjult av hensyn til deltakeren"
+            ),
             _("Praksisperiode, datoer og timer per uke"),
             _("Veileder og eventuell medveileder"),
         ]

@@ -18,6 +18,7 @@ from mbtrain.offers import services as offer_services
 from mbtrain.offers.access import chosen_offer
 from mbtrain.offers.boards import boards
 from mbtrain.partner.access import load_partner_placement, partner_organisation, partner_rows
+from mbtrain.partner.waiting import waiting_for
 from mbtrain.people.access import own_person
 from mbtrain.people.models import Person
 from mbtrain.placements import forms, rules, services
@@ -221,10 +222,12 @@ def record_gates(placement_id: int):
 def partner_list():
     organisation = partner_organisation()
     log_view("partner_placements", "PLACEMENT", object_id=organisation.id)
+    rows = partner_rows()
     return render_template(
         "placements/partner_list.html",
         organisation=organisation,
-        rows=partner_rows(),
+        rows=rows,
+        waiting=waiting_for([placement for placement, _trainee in rows], today()),
         access_days=partner_access_days(),
     )
 

@@ -120,6 +120,11 @@ def cohort_query():
 class Scoped:
     cohort: Select
     one: Select
+    many: Select
+
+    def run_many(self, cohort_ids: Sequence[int]) -> Result:
+        """For several cohorts at once (a home page's list of work)."""
+        return db.session.connection().execute(self.many, {"cohort_ids": list(cohort_ids)})
 
     def run(self, cohort_id: int, enrolment_id: int | None = None) -> Result:
         # Rows only: run on the session's connection, past the ORM's object machinery.
@@ -132,7 +137,8 @@ class Scoped:
 def scoped(statement: Select) -> Scoped:
     """``statement`` (which joins Enrolment) for a cohort, and for one of its enrolments."""
     cohort = statement.where(Enrolment.cohort_id == bindparam("cohort_id"))
-    return Scoped(cohort, cohort.where(Enrolment.id == bindparam("enrolment_id")))
+    many = statement.where(Enrolment.cohort_id.in_(bindparam("cohort_ids", expanding=True)))
+    return Scoped(cohort, cohort.where(Enrolment.id == bindparam("enrolment_id")), many)
 
 
 # Hours of the cohort's sessions within each trainee's own start and end.
@@ -160,6 +166,7 @@ ROSTER = scoped(
         _PLANNED_THEORY,
         ProjectAssignment.title,
         func.coalesce(ProjectAssignment.approved, False),
+        Enrolment.cohort_id,
     )
     .join(Person, Person.id == Enrolment.person_id)
     .outerjoin(ProjectAssignment, ProjectAssignment.enrolment_id == Enrolment.id)
@@ -232,6 +239,14 @@ def roster(cohort_id: int, enrolment_id: int | None = None) -> list[Trainee]:
     ]
 
 
+def rosters(cohort_ids: Sequence[int]) -> dict[int, list[Trainee]]:
+    """The followed trainees of several cohorts, by cohort id, in one query."""
+    found: dict[int, list[Trainee]] = defaultdict(list)
+    for row in ROSTER.run_many(cohort_ids) if cohort_ids else ():
+        found[row[11]].append(Trainee(*row[:8], float(row[8] or 0), row[9], bool(row[10])))
+    return found
+
+
 # The facts -----------------------------------------------------------------------------
 
 
@@ -241,9 +256,32 @@ def cohort_facts(cohort_id: int, trainees: Sequence[Trainee]) -> CohortFacts:
     if not trainees:
         return CohortFacts()
     one = trainees[0].enrolment_id if len(trainees) == 1 else None
-    attendance = _attendance(cohort_id, one)
-    assessments = _assessments(cohort_id, one)
-    placements = _placements(cohort_id, one)
+    return _collect(
+        trainees,
+        _attendance(ATTENDANCE.run(cohort_id, one)),
+        _assessments(ASSESSMENTS.run(cohort_id, one)),
+        _placements(PLACEMENTS.run(cohort_id, one)),
+    )
+
+
+def cohorts_facts(cohort_ids: Sequence[int], trainees: Sequence[Trainee]) -> CohortFacts:
+    """The facts of these trainees of several cohorts, in the same three queries."""
+    if not trainees:
+        return CohortFacts()
+    return _collect(
+        trainees,
+        _attendance(ATTENDANCE.run_many(cohort_ids)),
+        _assessments(ASSESSMENTS.run_many(cohort_ids)),
+        _placements(PLACEMENTS.run_many(cohort_ids)),
+    )
+
+
+def _collect(
+    trainees: Sequence[Trainee],
+    attendance: dict[int, tuple[float, float, dict[AttendanceStatus, float]]],
+    assessments: dict[int, dict[str, Assessed]],
+    placements: dict[int, list[PlacementRow]],
+) -> CohortFacts:
     result = CohortFacts()
     for trainee in trainees:
         recorded, present, absent = attendance.get(trainee.enrolment_id, (0.0, 0.0, {}))
@@ -274,12 +312,10 @@ def cohort_facts(cohort_id: int, trainees: Sequence[Trainee]) -> CohortFacts:
     return result
 
 
-def _attendance(
-    cohort_id: int, enrolment_id: int | None
-) -> dict[int, tuple[float, float, dict[AttendanceStatus, float]]]:
+def _attendance(rows: Result) -> dict[int, tuple[float, float, dict[AttendanceStatus, float]]]:
     """(hours recorded, hours present, hours absent by status) per trainee."""
     totals: dict[int, tuple[float, float, dict[AttendanceStatus, float]]] = {}
-    for trainee, status, hours, present in ATTENDANCE.run(cohort_id, enrolment_id):
+    for trainee, status, hours, present in rows:
         recorded, present_so_far, absent = totals.get(trainee, (0.0, 0.0, {}))
         hours, present = float(hours or 0), float(present or 0)
         absent[status] = absent.get(status, 0.0) + max(hours - present, 0.0)
@@ -287,16 +323,16 @@ def _attendance(
     return totals
 
 
-def _assessments(cohort_id: int, enrolment_id: int | None) -> dict[int, dict[str, Assessed]]:
+def _assessments(rows: Result) -> dict[int, dict[str, Assessed]]:
     found: dict[int, dict[str, Assessed]] = defaultdict(dict)
-    for trainee, code, *assessed in ASSESSMENTS.run(cohort_id, enrolment_id):
+    for trainee, code, *assessed in rows:
         found[trainee][code] = Assessed(*assessed)
     return found
 
 
-def _placements(cohort_id: int, enrolment_id: int | None) -> dict[int, list[PlacementRow]]:
+def _placements(rows: Result) -> dict[int, list[PlacementRow]]:
     found: dict[int, list[PlacementRow]] = defaultdict(list)
-    for row in PLACEMENTS.run(cohort_id, enrolment_id):
+    for row in rows:
         placement = PlacementRow(*row[:8], float(row[8]), *row[9:])
         found[placement.enrolment_id].append(placement)
     return found

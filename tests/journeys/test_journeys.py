@@ -211,6 +211,9 @@ def activate_account(page: Page, mailbox: Mailbox) -> None:
     page.get_by_label("Passord").fill(TRAINEE_PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(TRAINEE[0].split()[0])
+    # The home page is her work, not a copy of the menu: what is missing to complete.
+    expect(page.get_by_role("heading", name="Dette gjelder deg nå")).to_be_visible()
+    expect(page.get_by_role("heading", name="Dette mangler før du kan fullføre")).to_be_visible()
     check_a11y(page)
 
 
@@ -267,7 +270,9 @@ def confirm_hours_from_link(page: Page, mailbox: Mailbox) -> None:
     visit(page, mailbox.link(SUPERVISOR[1], "Bekreft praksistimer"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Bekreft timer i praksis")
     week = page.get_by_role("checkbox")
-    expect(week).to_be_checked()  # every logged week is ticked to begin with
+    expect(week).not_to_be_checked()  # nothing is ticked for the supervisor: they tick it
+    press_on(page, week, "Space")
+    expect(week).to_be_checked()
     expect(page.get_by_role("table")).to_contain_text("17,5")
     type_into(page, page.get_by_label("Ditt navn"), SUPERVISOR[0])
     press_on(page, page.get_by_role("button", name="Bekreft timene"))

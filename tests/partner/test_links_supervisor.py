@@ -306,7 +306,7 @@ def test_a_protected_trainee_is_shown_without_identity(placement_scene, send_lin
     path = send_link(scene)
     person = scene.enrolment.person
     page = client.get(path).get_data(as_text=True)
-    assert "Deltaker (skjermet)" in page
+    assert "Deltaker (navnet holdes skjult)" in page
     assert confirm(client, path).status_code == 302
     mails = " ".join(m.body for m in mail_to(SUPERVISOR))
     signature = db.session.scalar(select(Signature))

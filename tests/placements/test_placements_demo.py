@@ -86,7 +86,7 @@ def test_the_finished_cohort_has_two_completed_placements_per_graduate(built):
 def test_the_demo_partner_sees_a_protected_trainee_without_identity(built, form_login):
     partner = get_user_by_email("veileder@example.org")
     html = form_login(partner, demo.DEMO_PASSWORD).get("/portal/praksis").get_data(as_text=True)
-    assert "Deltaker (skjermet)" in html
+    assert "Deltaker (navnet holdes skjult)" in html
     protected = db.session.scalar(
         select(Placement)
         .join(Enrolment, Enrolment.id == Placement.enrolment_id)

@@ -124,7 +124,7 @@ def test_a_protected_trainee_appears_without_identity(world, login):
         page(browser, "/portal/praksis"),
         page(browser, f"/portal/praksis/{placement.id}"),
     ):
-        assert "Deltaker (skjermet)" in html
+        assert "Deltaker (navnet holdes skjult)" in html
         for identity in ("Hemmelig", "hemmelig@example.net", "41234567"):
             assert identity not in html
 

@@ -193,7 +193,7 @@ def test_a_protected_trainee_is_shared_without_identity(world):
     enrolment = w.trainee(name="Skjult Person", email="skjult@example.net", protected=True)
     content = services.placement_content(w.place(enrolment))
     assert content["trainee"] == {
-        "name": "Deltaker (skjermet)",
+        "name": "Deltaker (navnet holdes skjult)",
         "email": "",
         "phone": "",
         "protected": True,

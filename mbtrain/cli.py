@@ -206,23 +206,25 @@ def generate_secret_key() -> None:
 
 @main.group("translations")
 def translations_group() -> None:
-    """The English catalog (needs a source checkout)."""
+    """The English and nynorsk catalogs (needs a source checkout)."""
 
 
 @translations_group.command("update", with_appcontext=False)
 def translations_update() -> None:
-    """Extract the messages, update the English .po and compile the .mo."""
+    """Extract the messages, update every .po (English, nynorsk) and compile its .mo."""
     from mbtrain import translations
 
     try:
-        report = translations.update_catalog()
+        reports = translations.update_catalogs()
     except translations.NoSourceCheckout as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"{translations.PO_FILE}: {report.messages} messages.")
-    if report.untranslated:
-        click.echo(f"{len(report.untranslated)} still need an English translation:")
-        for message in report.untranslated:
-            click.echo(f"  {message}")
+    for report in reports:
+        click.echo(f"{report.path}: {report.messages} messages.")
+        if report.untranslated:
+            language = translations.LOCALES[report.locale]
+            click.echo(f"{len(report.untranslated)} still need a translation ({language}):")
+            for message in report.untranslated:
+                click.echo(f"  {message}")
 
 
 @main.command("progress-statuses")

@@ -100,7 +100,7 @@ def placement_followup(placement: Placement) -> FollowUp:
 
 
 def _norwegian() -> bool:
-    return get_locale().language == "nb"
+    return get_locale().language in ("nb", "nn")
 
 
 FILTERS = {

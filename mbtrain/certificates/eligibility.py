@@ -15,6 +15,7 @@ from sqlalchemy.orm import defer
 
 from mbtrain.assessments.models import AssessmentResult
 from mbtrain.certificates.models import Certificate, CertificateKind
+from mbtrain.certificates.wording import issued_as
 from mbtrain.cohorts.models import Cohort
 from mbtrain.curriculum.definition import Curriculum, Module
 from mbtrain.curriculum.services import curriculum_for
@@ -40,7 +41,8 @@ class Candidate:
     progress: TraineeProgress
     kind: CertificateKind | None
     lacking: list[str]
-    # The valid certificates already issued to this trainee, by language.
+    # The valid certificates already issued to this trainee, by what the issuer chose
+    # (wording.issued_as: a nynorsk certificate is the Norwegian one).
     issued: dict[str, Certificate] = field(default_factory=dict)
 
     @property
@@ -122,7 +124,7 @@ def valid_certificates(cohort_id: int) -> dict[int, dict[str, Certificate]]:
         .options(defer(Certificate.pdf), defer(Certificate.snapshot_json))
         .order_by(Certificate.id)
     ):
-        found[certificate.enrolment_id][certificate.language] = certificate
+        found[certificate.enrolment_id][issued_as(certificate.language)] = certificate
     return found
 
 

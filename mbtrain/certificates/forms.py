@@ -10,7 +10,10 @@ from mbtrain.certificates import codes
 from mbtrain.forms import REQUIRED, choices
 from mbtrain.idempotency import SubmissionKeyField
 
-LANGUAGE_CHOICES = choices([("nb", _l("Norsk (bokmål)")), ("en", _l("Engelsk"))])
+# Norwegian is written in the trainee's own written form, bokmål or nynorsk (wording.ISSUED_AS).
+LANGUAGE_CHOICES = choices(
+    [("nb", _l("Norsk (deltakerens målform: bokmål eller nynorsk)")), ("en", _l("Engelsk"))]
+)
 
 
 class VerifyCodeForm(FlaskForm):

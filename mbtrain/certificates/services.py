@@ -36,13 +36,22 @@ from mbtrain.certificates.snapshot import (
     credential,
     iso,
 )
-from mbtrain.certificates.wording import LANGUAGES, WORDS, long_date, number, short_date
+from mbtrain.certificates.wording import (
+    ISSUED_AS,
+    NORWEGIAN,
+    WORDS,
+    long_date,
+    number,
+    short_date,
+)
 from mbtrain.cohorts.models import Cohort
 from mbtrain.database import utcnow
+from mbtrain.enrolments.models import Enrolment
 from mbtrain.errors import Refused
 from mbtrain.extensions import db
 from mbtrain.http import public_url
 from mbtrain.i18n import TIMEZONE
+from mbtrain.people.models import Person
 
 log = logging.getLogger(__name__)
 TEMPLATE = "certificates/pdf/kursbevis.html"
@@ -87,12 +96,16 @@ def issue_confirmed(
 def issue(
     found: CohortCandidates, enrolment_ids: list[int], by: User, language: str = "nb"
 ) -> list[Certificate]:
-    """Issue to these trainees; a valid certificate in the same language is superseded."""
-    if language not in LANGUAGES:
+    """Issue to these trainees; a valid certificate in the same language is superseded.
+
+    ``language`` is the issuer's choice, Norwegian ("nb") or English: a Norwegian certificate
+    is written in the trainee's own written form (bokmål or nynorsk), whoever issues it."""
+    if language not in ISSUED_AS:
         raise CertificateError("Ukjent språk for kursbevis.")
     lock_cohort(found.cohort)
     signer = load_signer()
     numbers = issued_counts(enrolment_ids)
+    forms = written_forms(enrolment_ids) if language == NORWEGIAN else {}
     issued = []
     for enrolment_id in enrolment_ids:
         candidate = found.candidate(enrolment_id)
@@ -100,7 +113,8 @@ def issue(
             raise CertificateError("Deltakeren oppfyller ikke kravene til kursbevis.")
         numbers[enrolment_id] += 1
         sequence = numbers[enrolment_id]
-        certificate = make_certificate(found, candidate, by, language, sequence, signer)
+        written = forms.get(enrolment_id, language)
+        certificate = make_certificate(found, candidate, by, written, sequence, signer)
         db.session.add(certificate)
         db.session.flush()
         previous = candidate.issued.get(language)
@@ -111,6 +125,16 @@ def issue(
     db.session.flush()
     log.info("%d certificates issued in cohort %s by user %s", len(issued), found.cohort.id, by.id)
     return issued
+
+
+def written_forms(enrolment_ids: list[int]) -> dict[int, str]:
+    """Each trainee's written form of Norwegian (målform), by enrolment."""
+    rows = db.session.execute(
+        select(Enrolment.id, Person.written_form)
+        .join(Person, Person.id == Enrolment.person_id)
+        .where(Enrolment.id.in_(enrolment_ids))
+    )
+    return {enrolment_id: form if form in WORDS else NORWEGIAN for enrolment_id, form in rows}
 
 
 def lock_cohort(cohort: Cohort) -> None:

@@ -1,11 +1,14 @@
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
+from mbtrain.extensions import db
 from mbtrain.home import health
 from mbtrain.home.services import front_page
 from mbtrain.http import RETRY_AFTER, safe_next
-from mbtrain.i18n import LANGUAGE_COOKIE, LANGUAGES, today
+from mbtrain.i18n import LANGUAGE_COOKIE, LANGUAGES, NORWEGIAN, today
 from mbtrain.mail.services import undelivered_from
+from mbtrain.people.models import Person
 
 bp = Blueprint("home", __name__)
 
@@ -55,3 +58,13 @@ def _remember(response: Response, language: str) -> None:
     )
     if current_user.is_authenticated:
         current_user.locale = language
+        _remember_written_form(language)
+
+
+def _remember_written_form(language: str) -> None:
+    """A trainee who chooses bokmål or nynorsk gets a Norwegian certificate in it too."""
+    if language not in NORWEGIAN:
+        return
+    person = db.session.scalar(select(Person).where(Person.user_id == current_user.id))
+    if person is not None and person.written_form != language:
+        person.written_form = language

@@ -21,6 +21,9 @@ class Person(db.Model):
     # skjermet / fortrolig adresse: identity hidden from partner organisations
     protected: Mapped[bool] = mapped_column(default=False)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), unique=True)
+    # målform: bokmål ("nb") or nynorsk ("nn"), the person's own choice; a Norwegian
+    # certificate is issued in it, whoever issues it (språklova)
+    written_form: Mapped[str] = mapped_column(String(2), default="nb", server_default="nb")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 

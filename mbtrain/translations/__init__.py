@@ -1,6 +1,6 @@
-"""The English catalog, and keeping it in step with the Norwegian source strings.
+"""The English and nynorsk catalogs, and keeping them in step with the bokmål source strings.
 
-Flask-Babel reads ``en/LC_MESSAGES/messages.mo`` from this folder at run time. The .mo is
+Flask-Babel reads ``<locale>/LC_MESSAGES/messages.mo`` from this folder at run time. The .mo is
 committed beside its .po so that an installed wheel needs no build step. Updating the catalog
 needs a source checkout (the templates live at the top of the repository there).
 """
@@ -18,14 +18,21 @@ from babel.messages.pofile import read_po, write_po
 HERE = Path(__file__).resolve().parent
 SOURCE_ROOT = HERE.parents[1]
 MAPPING = HERE / "babel.cfg"
-LOCALE = "en"
-PO_FILE = HERE / LOCALE / "LC_MESSAGES" / "messages.po"
-MO_FILE = PO_FILE.with_suffix(".mo")
 PROJECT = "mbtrain"
+# Every catalog beside bokmål (the source language), with the name of its language team.
+LOCALES = {"en": "English", "nn": "Norsk (nynorsk)"}
 HEADER = (
-    "# English translations for mbtrain. The message ids are the Norwegian bokmål source strings.\n"
+    "# {team} translations for mbtrain. The message ids are the Norwegian bokmål source strings.\n"
     "# Update with `mbtrain translations update`, translate every empty or fuzzy entry, repeat."
 )
+
+
+def po_file(locale: str) -> Path:
+    return HERE / locale / "LC_MESSAGES" / "messages.po"
+
+
+def mo_file(locale: str) -> Path:
+    return po_file(locale).with_suffix(".mo")
 
 
 class NoSourceCheckout(RuntimeError):
@@ -34,6 +41,8 @@ class NoSourceCheckout(RuntimeError):
 
 @dataclass(frozen=True)
 class UpdateReport:
+    locale: str
+    path: Path
     messages: int
     untranslated: list[str]
 
@@ -52,9 +61,9 @@ def extract_messages() -> Catalog:
     return template
 
 
-def read_catalog(path: Path = PO_FILE) -> Catalog:
-    with path.open("rb") as po:
-        return read_po(po, locale=LOCALE)
+def read_catalog(locale: str) -> Catalog:
+    with po_file(locale).open("rb") as po:
+        return read_po(po, locale=locale)
 
 
 def compile_catalog(catalog: Catalog) -> bytes:
@@ -76,24 +85,31 @@ def untranslated(catalog: Catalog) -> list[str]:
     return missing
 
 
-def update_catalog() -> UpdateReport:
-    """Extract, merge new and changed messages into the .po (dropping unused ones), compile."""
+def update_catalogs() -> list[UpdateReport]:
+    """Extract once, then update every catalog."""
     template = extract_messages()
-    if PO_FILE.exists():
-        catalog = read_catalog()
+    return [update_catalog(locale, template) for locale in LOCALES]
+
+
+def update_catalog(locale: str, template: Catalog | None = None) -> UpdateReport:
+    """Extract, merge new and changed messages into the .po (dropping unused ones), compile."""
+    template = template if template is not None else extract_messages()
+    path = po_file(locale)
+    if path.exists():
+        catalog = read_catalog(locale)
     else:
         catalog = Catalog(
-            locale=LOCALE,
-            header_comment=HEADER,
+            locale=locale,
+            header_comment=HEADER.format(team=LOCALES[locale]),
             project=PROJECT,
-            language_team="English",
+            language_team=LOCALES[locale],
             charset="utf-8",
             fuzzy=False,
         )
     # Keep the dates as they are, so an update without new messages changes no file.
     catalog.update(template, update_creation_date=False)
-    PO_FILE.parent.mkdir(parents=True, exist_ok=True)
-    with PO_FILE.open("wb") as po:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as po:
         write_po(po, catalog, ignore_obsolete=True, width=100)
-    MO_FILE.write_bytes(compile_catalog(catalog))
-    return UpdateReport(messages=len(catalog), untranslated=untranslated(catalog))
+    mo_file(locale).write_bytes(compile_catalog(catalog))
+    return UpdateReport(locale, path, messages=len(catalog), untranslated=untranslated(catalog))

@@ -34,6 +34,7 @@ SHIPPED = {
         f"icons/{icon}.svg": f"{ICONS}/{icon}.svg"
         for icon in (
             "MenuHamburger",
+            "ChevronDown",
             "XMark",
             "CheckmarkCircleFill",
             "ExclamationmarkTriangleFill",

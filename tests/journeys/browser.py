@@ -30,7 +30,8 @@ TOO_WIDE = """() => {
   // which Chromium lays out collapsed without showing it.
   const shown = e => {
     const folded = e.closest("details:not([open])");
-    return e.checkVisibility() && !(folded && !folded.querySelector(":scope > summary").contains(e));
+    const summary = folded && folded.querySelector(":scope > summary");
+    return e.checkVisibility() && !(folded && !summary.contains(e));
   };
   const wide = [...document.body.querySelectorAll("*")].filter(e => {
     const box = e.getBoundingClientRect();

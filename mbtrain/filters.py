@@ -17,6 +17,7 @@ from mbtrain.accounts.models import Role
 from mbtrain.audit.models import ACTOR_ROLES, OBJECT_TYPES, PURPOSES
 from mbtrain.cohorts.models import Cohort
 from mbtrain.followup.overview import FollowUp, followup_of
+from mbtrain.forms import error_links
 from mbtrain.i18n import norwegian_date
 from mbtrain.placements.models import Placement
 from mbtrain.schedule.rules import format_hours, parse_weekdays, practice_week
@@ -25,6 +26,21 @@ from mbtrain.schedule.rules import format_hours, parse_weekdays, practice_week
 def hours(value: float | Decimal | None) -> str:
     """19 or 19,5: hours as Norwegians write them."""
     return format_decimal(value, "#,##0.#") if value is not None else ""
+
+
+def phone(value: str | None) -> str:
+    """«412 34 567» (mobile) or «22 33 44 55»: a Norwegian number of eight digits grouped as
+    Norwegians write it, with its +47 kept in front; anything else as it was typed."""
+    text = (value or "").strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    prefix = ""
+    if text.startswith(("+47", "0047")) and len(digits) in (10, 12):
+        prefix, digits = "+47 ", digits[-8:]
+    if len(digits) != 8 or not all(ch.isdigit() or ch in " .-+()" for ch in text):
+        return text
+    if digits[0] in "49":
+        return f"{prefix}{digits[:3]} {digits[3:5]} {digits[5:]}"
+    return f"{prefix}{digits[:2]} {digits[2:4]} {digits[4:6]} {digits[6:]}"
 
 
 def plain_hours(value: float) -> str:
@@ -106,6 +122,7 @@ def _norwegian() -> bool:
 FILTERS = {
     "hours": hours,
     "plain_hours": plain_hours,
+    "phone": phone,
     "clock": clock,
     "ends_at": ends_at,
     "day": day,
@@ -123,6 +140,7 @@ GLOBALS = {
     "object_label": object_label,
     "role_label": role_label,
     "placement_followup": placement_followup,
+    "error_links": error_links,
 }
 
 

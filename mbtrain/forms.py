@@ -13,8 +13,8 @@ from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 REQUIRED = _l("Dette feltet må fylles ut.")
-HOURS = _l("Skriv antall timer som et tall, for eksempel 2,5.")
-DATE = _l("Skriv datoen som dd.mm.åååå, for eksempel 15.08.2027.")
+HOURS = _l("Skriv inn antall timer, for eksempel 2,5.")
+DATE = _l("Skriv datoen som dd.mm.åååå, for eksempel 15.01.2027.")
 TIME = _l("Skriv klokkeslettet som tt:mm, for eksempel 09:00.")
 
 
@@ -130,3 +130,31 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def error_links(form: Form) -> list[tuple[str, str]]:
+    """Every field error of ``form`` as (the id of the element to go to, the message), in the
+    order of the form, for the error summary at its top. Rows of a sheet (FieldList of
+    FormField) give one item per field in error; a group of options goes to its first one."""
+    items = []
+    for field in form:
+        if field.type == "FieldList":
+            for entry in field.entries:
+                items += error_links(entry.form) if entry.type == "FormField" else _own(entry)
+        elif field.type == "FormField":
+            items += error_links(field.form)
+        else:
+            items += _own(field)
+    return items
+
+
+def _own(field) -> list[tuple[str, str]]:
+    """The summary names the field («E-post – Dette feltet må fylles ut.»): read there, away
+    from the field, a message alone would not say which one it is about."""
+    target = f"{field.id}-0" if field.type in ("RadioField", "MultiCheckboxField") else field.id
+    label = str(field.label.text).rstrip(" :")
+    return [
+        (target, _l("%(field)s – %(message)s", field=label, message=str(message)))
+        for message in field.errors
+        if not isinstance(message, list | tuple | dict)
+    ]

@@ -192,7 +192,7 @@ def test_two_saves_of_the_same_version_cannot_both_win(instructor, session, trai
         (("TIL_STEDE", "6"), "Timer til stede må være mellom 0 og 5 (øktens lengde)."),
         (("TIL_STEDE", "0"), "«Til stede» med 0 timer går ikke."),
         (("SYK", "3"), "Timer føres bare for «Til stede»."),
-        (("TIL_STEDE", "tre"), "Skriv antall timer som et tall"),
+        (("TIL_STEDE", "tre"), "Skriv inn antall timer"),
     ],
 )
 def test_hours_out_of_range_save_nothing(login, instructor, session, trainees, change, message):

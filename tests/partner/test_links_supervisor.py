@@ -423,7 +423,7 @@ def test_hostile_answers_to_a_link_are_refused_in_norwegian_or_signed_once(
             assert "This field is required" not in page and "Not a valid choice" not in page
             # The form again with the message on its field, or (for a NUL, which no one
             # types) the Norwegian page for a malformed request.
-            assert 'class="error"' in page or "Ugyldig forespørsel" in page
+            assert "aksel-error-message" in page or "Ugyldig forespørsel" in page
         assert "<script>alert(1)</script>" not in page
         assert len(db.session.scalars(select(Signature)).all()) <= 1
 

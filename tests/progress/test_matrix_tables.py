@@ -158,7 +158,7 @@ CHANGES = [
 def table_of(response) -> str:
     assert response.status_code == 200, response.status_code
     page = response.get_data(as_text=True)
-    return re.search(r'<div class="table-wrap matrix-wrap">.*</dl>', page, re.S).group(0)
+    return re.search(r'<div class="table-wrap matrix-wrap"[^>]*>.*</dl>', page, re.S).group(0)
 
 
 @pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.__name__)

@@ -301,7 +301,7 @@ def test_the_overview_shows_the_next_sessions(login, coordinator, make_cohort):
         ({"teaching_weekdays": []}, "Velg minst én undervisningsdag."),
         ({"hours_per_day": "13"}, "Velg mellom 0,5 og 12."),
         ({"hours_per_day": "0,25"}, "Velg mellom 0,5 og 12."),
-        ({"hours_per_day": "fem"}, "Skriv antall timer som et tall"),
+        ({"hours_per_day": "fem"}, "Skriv inn antall timer"),
         ({"day_starts_at": "25:00"}, "Skriv klokkeslettet som tt:mm"),
     ],
 )

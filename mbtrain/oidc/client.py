@@ -17,7 +17,7 @@ from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from flask import Flask, current_app
 from flask_babel import gettext as _
 from joserfc import jwt
-from joserfc.errors import JoseError
+from joserfc.errors import InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
 
@@ -218,12 +218,12 @@ def logout_claims(provider: Provider, token: str, now: float) -> dict[str, Any]:
     meta = metadata(provider)
     registry = JWSRegistry(algorithms=meta.get("id_token_signing_alg_values_supported"))
     try:
-        decoded = jwt.decode(token, _keys(provider), registry=registry)
-    except JoseError:
         try:
+            decoded = jwt.decode(token, _keys(provider), registry=registry)
+        except InvalidKeyIdError:  # the provider may have rolled its keys: fetch them again
             decoded = jwt.decode(token, _keys(provider, force=True), registry=registry)
-        except JoseError as error:
-            raise ValueError(f"signature: {error.error}") from error
+    except (JoseError, ValueError) as error:
+        raise ValueError(f"signature: {error}") from error
     claims = decoded.claims
     audience = claims.get("aud")
     audiences = audience if isinstance(audience, list) else [audience]

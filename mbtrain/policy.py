@@ -54,6 +54,7 @@ POLICY: dict[str, Rule] = {
     "oidc.callback": public(),
     "oidc.backchannel": public(),
     "oidc.frontchannel": public(),
+    "oidc.provider_logout": public(),
     "accounts.user_list": allow(ADMIN, personal_data=True),
     "accounts.invite_user": allow(ADMIN, personal_data=True),
     "accounts.edit_user": allow(ADMIN, personal_data=True),

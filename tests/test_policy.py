@@ -52,6 +52,7 @@ PUBLIC = {
     "oidc.callback",
     "oidc.backchannel",
     "oidc.frontchannel",
+    "oidc.provider_logout",
 }
 LINK_PAGES = {
     # A provider's pages, for a provider that is not configured: 404.

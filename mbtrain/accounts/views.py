@@ -72,7 +72,10 @@ def logout():
     if provider is not None:  # RP-initiated logout: the provider's session ends too
         after = public_url("accounts.login")
         if url := oidc_client.logout_url(provider, id_token, after):
-            return redirect(url)
+            # Through a page of ours: the CSP's form-action would stop this form's redirect
+            # at the provider's address.
+            session["logout_at"] = url
+            return redirect(url_for("oidc.provider_logout"))
     return redirect(url_for("accounts.login"))
 
 

@@ -117,3 +117,12 @@ def frontchannel(name: str):
     record_access(AccessAction.LOGOUT, object_type="login", object_id=None, purpose="LOGIN",
                   actor_note=f"{provider.name}; front-channel; {ended}")
     return render_template("oidc/logged_out.html")
+
+
+@bp.get("/utlogging")
+def provider_logout():
+    """After our logout: on to the provider's, to end the login there too (RP-initiated)."""
+    url = session.pop("logout_at", None)
+    if not url:
+        return redirect(url_for("accounts.login"))
+    return render_template("oidc/provider_logout.html", url=url)

@@ -38,7 +38,8 @@ const provider = new Provider(issuer, {
       enabled: true,
       // No confirmation page: a GET with id_token_hint logs out at once (tests only).
       logoutSource: async (ctx, form) => {
-        ctx.body = `<!DOCTYPE html><html><body>${form}<script>document.forms[0].submit()</script></body></html>`;
+        const yes = form.replace('</form>', '<input type="hidden" name="logout" value="yes"></form>');
+        ctx.body = `<!DOCTYPE html><html><body>${yes}<script>document.forms[0].submit()</script></body></html>`;
       },
     },
   },

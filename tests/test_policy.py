@@ -59,6 +59,7 @@ LINK_PAGES = {
     "oidc.start",
     "oidc.callback",
     "oidc.frontchannel",
+    "oidc.provider_logout",  # with no logout under way: on to the login page
     "accounts.use_link",
     "partner.use_link",
     "schedule.calendar_feed",

@@ -145,8 +145,10 @@ def _pushed(provider: Provider, meta: dict[str, Any], url: str) -> str:
 
 def finish(provider: Provider, flow: dict[str, str] | None, args: dict[str, str]) -> dict:
     """The validated ID token's claims, with the raw token under ``_id_token``."""
-    if not flow or not args.get("state") or not secrets.compare_digest(
-        flow["state"], args["state"]
+    if (
+        not flow
+        or not args.get("state")
+        or not secrets.compare_digest(flow["state"], args["state"])
     ):
         raise LoginRefused(
             _("Innloggingen kunne ikke fullføres (ukjent eller gammel forespørsel). Prøv igjen.")
@@ -246,5 +248,3 @@ def logout_claims(provider: Provider, token: str, now: float) -> dict[str, Any]:
     if wrong:
         raise ValueError("logout token: " + ", ".join(wrong))
     return claims
-
-

@@ -35,9 +35,12 @@ def subject_hash(provider: str, value: str) -> str:
     one derived from SECRET_KEY): the same person gives the same hash, and a leaked table
     cannot be matched against a list of national identity numbers without the key."""
     config = current_app.config
-    key = config.get("OIDC_SUBJECT_KEY") or hmac.new(
-        config["SECRET_KEY"].encode(), b"mbtrain oidc subject", hashlib.sha256
-    ).hexdigest()
+    key = (
+        config.get("OIDC_SUBJECT_KEY")
+        or hmac.new(
+            config["SECRET_KEY"].encode(), b"mbtrain oidc subject", hashlib.sha256
+        ).hexdigest()
+    )
     message = f"{provider}\x00{value}".encode()
     return hmac.new(key.encode(), message, hashlib.sha256).hexdigest()
 
@@ -64,7 +67,9 @@ def identify(provider: Provider, claims: dict, invitation: str | None) -> User:
         raise LoginRefused(_("Innloggingen manglet opplysningen som identifiserer deg."))
     digest = subject_hash(provider.name, value)
     link = db.session.scalar(
-        select(LoginLink).where(LoginLink.provider == provider.name, LoginLink.subject_hash == digest)
+        select(LoginLink).where(
+            LoginLink.provider == provider.name, LoginLink.subject_hash == digest
+        )
     )
     if link is not None:
         user = link.user
@@ -78,7 +83,10 @@ def identify(provider: Provider, claims: dict, invitation: str | None) -> User:
         apply_groups(provider, user, claims.get("groups") or [])
     if user.role not in provider.roles:
         raise LoginRefused(
-            _("Denne innloggingen kan ikke brukes for din rolle i mbtrain (%(role)s).", role=user.role.label)
+            _(
+                "Denne innloggingen kan ikke brukes for din rolle i mbtrain (%(role)s).",
+                role=user.role.label,
+            )
         )
     check_acr(provider, claims, provider.required_acr(user.role))
     return user

@@ -4,7 +4,6 @@ provider's own logout messages (back-channel and front-channel)."""
 import time
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 
 from mbtrain.accounts import access
 from mbtrain.accounts.services import LinkInvalid
@@ -40,8 +39,12 @@ def start(name: str):
     redirect_uri = url_for("oidc.callback", name=provider.name, _external=True)
     url, flow = client.begin(provider, redirect_uri, provider.min_acr)
     invitation = request.args.get("invitasjon", "")[:100] or None
-    session[FLOW] = {**flow, "provider": provider.name, "next": safe_next(request.args.get("next")),
-                     "invitation": invitation}
+    session[FLOW] = {
+        **flow,
+        "provider": provider.name,
+        "next": safe_next(request.args.get("next")),
+        "invitation": invitation,
+    }
     return redirect(url)
 
 
@@ -64,14 +67,25 @@ def callback(name: str):
                 id_token=claims["_id_token"],
             )
     except (LoginRefused, LinkInvalid) as refusal:
-        record_access(AccessAction.LOGIN_REFUSED, object_type="login", object_id=None,
-                      purpose="LOGIN", actor_note=provider.name)
+        record_access(
+            AccessAction.LOGIN_REFUSED,
+            object_type="login",
+            object_id=None,
+            purpose="LOGIN",
+            actor_note=provider.name,
+        )
         refuse(403)
         return render_template("oidc/refused.html", message=str(refusal), provider=provider)
     navident = claims.get("NAVident")
     note = f"{provider.name}; NAVident {navident}" if navident else provider.name
-    record_access(AccessAction.LOGIN, object_type="login", object_id=None, purpose="LOGIN",
-                  subject_user_id=user.id, actor_note=note)
+    record_access(
+        AccessAction.LOGIN,
+        object_type="login",
+        object_id=None,
+        purpose="LOGIN",
+        subject_user_id=user.id,
+        actor_note=note,
+    )
     return redirect(safe_next(flow.get("next")))
 
 
@@ -89,16 +103,26 @@ def backchannel(name: str):
     if not services.first_use_of(provider, claims["jti"]):
         return _backchannel_error(provider, "logout token: jti seen before")
     ended = services.end_sessions(provider, sid=claims.get("sid"), sub=claims.get("sub"))
-    record_access(AccessAction.LOGOUT, object_type="login", object_id=None, purpose="LOGIN",
-                  actor_note=f"{provider.name}; back-channel; {ended}")
+    record_access(
+        AccessAction.LOGOUT,
+        object_type="login",
+        object_id=None,
+        purpose="LOGIN",
+        actor_note=f"{provider.name}; back-channel; {ended}",
+    )
     response = jsonify({})
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 def _backchannel_error(provider: Provider, reason: str):
-    record_access(AccessAction.LOGIN_REFUSED, object_type="login", object_id=None,
-                  purpose="LOGIN", actor_note=f"{provider.name}; back-channel refused")
+    record_access(
+        AccessAction.LOGIN_REFUSED,
+        object_type="login",
+        object_id=None,
+        purpose="LOGIN",
+        actor_note=f"{provider.name}; back-channel refused",
+    )
     response = jsonify({"error": "invalid_request", "error_description": reason})
     response.status_code = 400
     response.headers["Cache-Control"] = "no-store"
@@ -114,8 +138,13 @@ def frontchannel(name: str):
     if request.args.get("iss") != issuer or not sid:
         abort(400)
     ended = services.end_sessions(provider, sid=sid, sub=None)
-    record_access(AccessAction.LOGOUT, object_type="login", object_id=None, purpose="LOGIN",
-                  actor_note=f"{provider.name}; front-channel; {ended}")
+    record_access(
+        AccessAction.LOGOUT,
+        object_type="login",
+        object_id=None,
+        purpose="LOGIN",
+        actor_note=f"{provider.name}; front-channel; {ended}",
+    )
     return render_template("oidc/logged_out.html")
 
 

@@ -6,11 +6,15 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import requests
 
 
-def to_callback(base_url: str, provider: str, user: str, **start_args) -> tuple[requests.Session, str]:
+def to_callback(
+    base_url: str, provider: str, user: str, **start_args
+) -> tuple[requests.Session, str]:
     """Start a login at mbtrain, sign in at the provider as ``user``; returns the session
     (mbtrain's and the provider's cookies) and the callback address, not yet opened."""
     http = requests.Session()
-    response = http.get(f"{base_url}/innlogging/{provider}", params=start_args, allow_redirects=False)
+    response = http.get(
+        f"{base_url}/innlogging/{provider}", params=start_args, allow_redirects=False
+    )
     assert response.status_code == 302, response.text
     url = response.headers["Location"]
     for _ in range(10):
@@ -20,7 +24,11 @@ def to_callback(base_url: str, provider: str, user: str, **start_args) -> tuple[
         if response.status_code == 200 and "/interaction/" in response.url:
             action = urljoin(response.url, f"{urlsplit(response.url).path}/login")
             response = http.post(action, data={"user": user}, allow_redirects=False)
-        assert response.status_code in (302, 303), (response.status_code, response.url, response.text[-1500:])
+        assert response.status_code in (302, 303), (
+            response.status_code,
+            response.url,
+            response.text[-1500:],
+        )
         url = urljoin(response.url, response.headers["Location"])
     raise AssertionError("the provider never sent the browser back")
 

@@ -75,9 +75,7 @@ def test_a_coordinator_logs_in_as_nav_staff_and_out_at_the_provider(oidc_world, 
     context.close()
 
 
-def test_the_providers_back_channel_logout_ends_the_session_in_another_browser(
-    oidc_world, browser
-):
+def test_the_providers_back_channel_logout_ends_the_session_in_another_browser(oidc_world, browser):
     first = browser.new_context()
     page = first.new_page()
     login(page, oidc_world.base_url, "Logg inn som NAV-ansatt", world.COORDINATOR[0])
@@ -91,9 +89,13 @@ def test_the_providers_back_channel_logout_ends_the_session_in_another_browser(
     other.wait_for_load_state("networkidle")
     page.goto(oidc_world.base_url + "/kurs")
     assert "/logg-inn" in page.url  # the first browser's mbtrain session is over
-    assert one(
-        oidc_world.database_url,
-        "SELECT count(*) FROM access_log WHERE action = 'LOGOUT' AND actor_scope LIKE '%back-channel%'",
-    ) >= 1
+    assert (
+        one(
+            oidc_world.database_url,
+            "SELECT count(*) FROM access_log WHERE action = 'LOGOUT' "
+            "AND actor_scope LIKE '%back-channel%'",
+        )
+        >= 1
+    )
     first.close()
     second.close()

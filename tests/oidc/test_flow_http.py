@@ -17,7 +17,7 @@ def rows(database_url: str, sql: str) -> list:
 
 def counts(database_url: str) -> tuple[int, int, int]:
     return tuple(
-        rows(database_url, f"SELECT count(*) FROM {table}")[0][0]
+        rows(database_url, f"SELECT count(*) FROM {table}")[0][0]  # noqa: S608 - fixed names
         for table in ("user_account", "login_link", "auth_session")
     )
 
@@ -77,7 +77,9 @@ def test_an_unlinked_login_is_refused_and_nothing_is_created(oidc_world):
     assert response.status_code == 403
     assert "fylkeskoordinatoren" in response.text
     assert counts(oidc_world.database_url) == before
-    refused = rows(oidc_world.database_url, "SELECT count(*) FROM access_log WHERE action = 'LOGIN_REFUSED'")
+    refused = rows(
+        oidc_world.database_url, "SELECT count(*) FROM access_log WHERE action = 'LOGIN_REFUSED'"
+    )
     assert refused[0][0] >= 1
 
 

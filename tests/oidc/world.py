@@ -22,8 +22,12 @@ LOW_ACR = ("lav", {"pid": "02029912345", "name": "Lars Lavnivå"})
 UNLINKED = ("ukjent", {"pid": "03039912345", "name": "Ulla Ukjent"})
 COORDINATOR = (
     "nora",
-    {"oid": "5d1c-oid-nora", "groups": [COORDINATOR_GROUP, "other-group"], "NAVident": "Z990123",
-     "name": "Nora NAV"},
+    {
+        "oid": "5d1c-oid-nora",
+        "groups": [COORDINATOR_GROUP, "other-group"],
+        "NAVident": "Z990123",
+        "name": "Nora NAV",
+    },
 )
 NO_GROUP = ("gunnar", {"oid": "5d1c-oid-gunnar", "groups": ["other-group"], "name": "Gunnar"})
 USERS = {
@@ -58,7 +62,7 @@ def provider(folder: Path, clients: list[dict], *, par_required: bool = False) -
     config.write_text(
         json.dumps({"port": 0, "par_required": par_required, "clients": clients, "users": USERS})
     )
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # noqa: S603 - our own script
         [NODE, str(HERE / "provider.mjs"), str(config)],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -98,7 +102,7 @@ def providers_toml(issuer: str, par_issuer: str, dead_url: str) -> str:
         f'{{ role = "COORDINATOR", counties = ["{COUNTY}"] }}\n'
     )
     return (
-        "[password]\nroles = [\"ADMIN\", \"COORDINATOR\", \"INSTRUCTOR\", \"PARTNER\", \"TRAINEE\"]\n\n"
+        '[password]\nroles = ["ADMIN", "COORDINATOR", "INSTRUCTOR", "PARTNER", "TRAINEE"]\n\n'
         + block("idporten", "idporten", issuer, idporten.format(name="idporten"))
         + block("entra", "entra", issuer, entra)
         + block("idportenpar", "idporten", par_issuer, idporten.format(name="idportenpar"))
@@ -130,11 +134,19 @@ def seed(database_url: str, data_dir: Path) -> dict[str, str]:
     with app.app_context():
         upgrade()
         factory = Factory(county(COUNTY))
-        tora = factory.user(Role.TRAINEE, email="tora@example.net", name="Tora Deltaker", password=None)
+        tora = factory.user(
+            Role.TRAINEE, email="tora@example.net", name="Tora Deltaker", password=None
+        )
         token = accounts.issue_link(TokenPurpose.INVITATION, tora.email, tora)
-        lars = factory.user(Role.TRAINEE, email="lars@example.net", name="Lars Lavnivå", password=None)
-        nora = factory.user(Role.COORDINATOR, email="nora@nav.example", name="Nora NAV", password=None)
-        gunnar = factory.user(Role.INSTRUCTOR, email="gunnar@nav.example", name="Gunnar", password=None)
+        lars = factory.user(
+            Role.TRAINEE, email="lars@example.net", name="Lars Lavnivå", password=None
+        )
+        nora = factory.user(
+            Role.COORDINATOR, email="nora@nav.example", name="Nora NAV", password=None
+        )
+        gunnar = factory.user(
+            Role.INSTRUCTOR, email="gunnar@nav.example", name="Gunnar", password=None
+        )
         for provider in ("idporten", "idportenpar"):
             link_login(lars, provider, LOW_ACR[1]["pid"])
         link_login(tora, "idportenpar", TRAINEE[1]["pid"])

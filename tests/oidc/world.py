@@ -56,11 +56,13 @@ def client(name: str, base_url: str) -> dict:
 
 
 @contextmanager
-def provider(folder: Path, clients: list[dict], *, par_required: bool = False) -> Iterator[str]:
+def provider(
+    folder: Path, clients: list[dict], *, par_required: bool = False, port: int = 0
+) -> Iterator[str]:
     """The provider on a free loopback port; yields its issuer URL."""
     config = folder / f"provider-{'par' if par_required else 'plain'}.json"
     config.write_text(
-        json.dumps({"port": 0, "par_required": par_required, "clients": clients, "users": USERS})
+        json.dumps({"port": port, "par_required": par_required, "clients": clients, "users": USERS})
     )
     process = subprocess.Popen(  # noqa: S603 - our own script
         [NODE, str(HERE / "provider.mjs"), str(config)],
@@ -108,6 +110,11 @@ def providers_toml(issuer: str, par_issuer: str, dead_url: str) -> str:
         + block("idportenpar", "idporten", par_issuer, idporten.format(name="idportenpar"))
         + block("nede", "idporten", dead_url, 'roles = ["TRAINEE"]\n')
     )
+
+
+def demo_toml(issuer: str) -> str:
+    """The demo's providers file: the two kinds on the local provider, passwords for all."""
+    return "\n".join(providers_toml(issuer, issuer, issuer).split("[providers.idportenpar]")[:1])
 
 
 def seed(database_url: str, data_dir: Path) -> dict[str, str]:

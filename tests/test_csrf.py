@@ -4,7 +4,6 @@ import pytest
 
 from mbtrain.accounts.models import Role
 
-
 # The provider's back-channel logout is posted by the provider, server to server: no
 # browser, no cookie, no form token; its credential is the signed logout token
 # (tests/oidc/test_logout_tokens.py refuses every token that is not valid).

@@ -13,12 +13,14 @@ from mbtrain import concurrency, filters, http, i18n, jobs, navigation, policy, 
 from mbtrain.config import check_production, ensure_secret_key, load_settings
 from mbtrain.extensions import csrf, db, limiter, login_manager, migrate
 from mbtrain.ids import BoundedIntegerConverter
+from mbtrain.oidc import client as oidc_client
 from mbtrain.resources import resource_dir
 
 # Every model module, so that the metadata (and Alembic) always sees the whole schema.
 MODELS = (
     "mbtrain.organisations.models",
     "mbtrain.accounts.models",
+    "mbtrain.oidc.models",
     "mbtrain.audit.models",
     "mbtrain.mail.models",
     "mbtrain.curriculum.models",
@@ -37,6 +39,7 @@ MODELS = (
 BLUEPRINTS = (
     "mbtrain.home.views",
     "mbtrain.accounts.views",
+    "mbtrain.oidc.views",
     "mbtrain.organisations.views",
     "mbtrain.mail.views",
     "mbtrain.audit.views",
@@ -81,6 +84,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     http.init_app(app)
     concurrency.init_app(app)
     jobs.init_app(app)
+    oidc_client.init_app(app)
     if app.config.get("PROXY_HOPS"):
         # Only behind proxies we were told about: otherwise X-Forwarded-For is the client's word.
         hops = app.config["PROXY_HOPS"]

@@ -87,6 +87,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "JOBS_IMMEDIATE": _env_bool(env, "MBTRAIN_JOBS_IMMEDIATE"),
         "MAIL_SENDER": env.get("MBTRAIN_MAIL_SENDER", "mbtrain <ikke-svar@mbtrain.local>"),
         "PUBLIC_URL": env.get("MBTRAIN_PUBLIC_URL", ""),
+        # OpenID Connect providers (ID-porten, Entra ID): a TOML file; empty: passwords only.
+        "OIDC_PROVIDERS_FILE": env.get("MBTRAIN_OIDC_PROVIDERS", ""),
+        # The key of the hash kept of a login's pid/oid; empty: derived from SECRET_KEY.
+        "OIDC_SUBJECT_KEY": env.get("MBTRAIN_OIDC_SUBJECT_KEY", ""),
         # Shared by every worker: Redis in production; in development a SQLite file beside the
         # database (memory:// would let each of the demo's workers allow the whole limit).
         "RATELIMIT_STORAGE_URI": env.get("MBTRAIN_RATELIMIT_STORAGE_URL")

@@ -48,6 +48,13 @@ POLICY: dict[str, Rule] = {
     "accounts.forgot_password": public(),
     "accounts.use_link": public(),
     "accounts.change_password": allow(*EVERYONE_SIGNED_IN),
+    # OpenID Connect: the login through a provider, and the provider's own logout messages
+    # (signed logout tokens, iss + sid), which come without a login of ours.
+    "oidc.start": public(),
+    "oidc.callback": public(),
+    "oidc.backchannel": public(),
+    "oidc.frontchannel": public(),
+    "oidc.provider_logout": public(),
     "accounts.user_list": allow(ADMIN, personal_data=True),
     "accounts.invite_user": allow(ADMIN, personal_data=True),
     "accounts.edit_user": allow(ADMIN, personal_data=True),

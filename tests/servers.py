@@ -104,11 +104,12 @@ def serve(
     data_dir: Path | None = None,
     workers: int = 4,
     threads: int = 1,
+    port: int | None = None,
 ) -> Iterator[str]:
     """mbtrain on ``database_url`` (migrated already); yields the base URL, e.g.
     ``http://127.0.0.1:41234``. ``env`` adds or overrides MBTRAIN_* settings; links in
     e-mail are built on the base URL unless ``env`` sets MBTRAIN_PUBLIC_URL."""
-    port = free_port()
+    port = port or free_port()
     base_url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory(prefix="mbtrain-server-") as scratch:
         settings = {

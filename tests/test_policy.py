@@ -46,8 +46,20 @@ PUBLIC = {
     "certificates.verify",
     "certificates.verify_code",
     "certificates.verify_json",
+    # OpenID Connect: the login through a provider, and the provider's logout messages
+    # (a signed logout token, or iss + sid), which arrive without a login of ours.
+    "oidc.start",
+    "oidc.callback",
+    "oidc.backchannel",
+    "oidc.frontchannel",
+    "oidc.provider_logout",
 }
 LINK_PAGES = {
+    # A provider's pages, for a provider that is not configured: 404.
+    "oidc.start",
+    "oidc.callback",
+    "oidc.frontchannel",
+    "oidc.provider_logout",  # with no logout under way: on to the login page
     "accounts.use_link",
     "partner.use_link",
     "schedule.calendar_feed",
@@ -105,6 +117,8 @@ def test_public_pages_open_without_login(client, routes):
     assert client.get("/kalender/dummy-token.ics").status_code == 404
     # A certificate code that was never issued is not found.
     assert client.get("/verify/dummy-token").status_code == 404
+    # A provider that is not configured is not found.
+    assert client.get("/innlogging/dummy-token").status_code == 404
 
 
 @pytest.mark.parametrize("role", list(Role))

@@ -2,10 +2,10 @@
 and links the pages are about."""
 
 from flask import session
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from mbtrain.accounts import services
-from mbtrain.accounts.models import ActionToken, TokenPurpose, User
+from mbtrain.accounts.models import ActionToken, AuthSession, TokenPurpose, User
 from mbtrain.extensions import db
 
 PASSWORD_LINKS = (TokenPurpose.INVITATION, TokenPurpose.PASSWORD_RESET)
@@ -24,12 +24,19 @@ def load_user(user_id: str) -> User | None:
     return auth_session.user
 
 
-def sign_in(user: User) -> None:
+def sign_in(user: User, **provider: str | None) -> None:
     """A new identity at login: nothing carried over from before (no session fixation)."""
-    token = services.start_session(user)
+    token = services.start_session(user, **provider)
     session.clear()
     session["sid"] = token
     login_user(user)
+
+
+def current_session() -> AuthSession | None:
+    """The server-side session of this request's login, if any."""
+    if not current_user.is_authenticated:
+        return None
+    return services.load_session(str(current_user.id), session.get("sid"))
 
 
 def sign_out() -> None:

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Column, ForeignKey, String, Table
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from mbtrain.database import utcnow
@@ -81,6 +81,12 @@ class AuthSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
+    # A login through an OpenID provider (mbtrain/oidc): which one, its session id and
+    # subject (what its logout messages name) and the ID token (the hint at logout).
+    provider: Mapped[str | None] = mapped_column(String(40))
+    provider_sid: Mapped[str | None] = mapped_column(String(255), index=True)
+    provider_sub: Mapped[str | None] = mapped_column(String(255))
+    id_token: Mapped[str | None] = mapped_column(Text)
 
     user: Mapped[User] = relationship()
 

@@ -89,12 +89,21 @@ def authenticate(email: str, password: str) -> User | None:
     password_ok = check_password_hash(stored, password)
     if user is None or not user.active or not user.password_hash or not password_ok:
         return None
+    if not password_allowed(user.role):
+        return None  # this role logs in through its provider only (MBTRAIN_OIDC_PROVIDERS)
     return user
 
 
-def start_session(user: User) -> str:
+def password_allowed(role: Role) -> bool:
+    login = current_app.extensions.get("mbtrain_login")
+    return login is None or role in login.password_roles
+
+
+def start_session(user: User, **provider: str | None) -> str:
+    """A new session; ``provider`` holds what a provider's login brings (provider,
+    provider_sid, provider_sub, id_token), for logging out there too."""
     token = secrets.token_urlsafe(32)
-    db.session.add(AuthSession(token_hash=hash_token(token), user=user))
+    db.session.add(AuthSession(token_hash=hash_token(token), user=user, **provider))
     db.session.flush()
     log.info("session started for user %s", user.id)
     return token

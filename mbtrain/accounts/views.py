@@ -24,7 +24,8 @@ from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import log_change, log_view
 from mbtrain.errors import StaleEdit
 from mbtrain.extensions import limiter, login_manager
-from mbtrain.http import safe_next
+from mbtrain.http import public_url, safe_next
+from mbtrain.oidc import client as oidc_client
 from mbtrain.web import attempt
 
 bp = Blueprint("accounts", __name__)
@@ -57,13 +58,24 @@ def login():
             return redirect(safe_next(form.next.data))
         throttle.note_failure(form.email.data)
         flash(_("Feil e-post eller passord."), "error")
-    return render_template("accounts/login.html", form=form)
+    providers = list(oidc_client.settings().providers.values())
+    return render_template("accounts/login.html", form=form, providers=providers)
 
 
 @bp.post("/logg-ut")
 def logout():
+    ending = access.current_session()
+    provider = oidc_client.provider_named(ending.provider) if ending and ending.provider else None
+    id_token = ending.id_token if ending else None
     access.sign_out()
     flash(_("Du er logget ut."), "info")
+    if provider is not None:  # RP-initiated logout: the provider's session ends too
+        after = public_url("accounts.login")
+        if url := oidc_client.logout_url(provider, id_token, after):
+            # Through a page of ours: the CSP's form-action would stop this form's redirect
+            # at the provider's address.
+            session["logout_at"] = url
+            return redirect(url_for("oidc.provider_logout"))
     return redirect(url_for("accounts.login"))
 
 
@@ -87,7 +99,15 @@ def use_link(token: str):
         services.complete_link(token, form.password.data)  # spent meanwhile: LinkInvalid
         flash(_("Passordet er lagret. Logg inn med det nye passordet."), "success")
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/set_password.html", form=form, purpose=link.purpose)
+    role = link.user.role if link.user else None
+    return render_template(
+        "accounts/set_password.html",
+        form=form,
+        purpose=link.purpose,
+        token=token,
+        providers=oidc_client.providers_for(role) if link.purpose.value == "INVITATION" else [],
+        password_allowed=role is None or services.password_allowed(role),
+    )
 
 
 @bp.route("/konto/passord", methods=["GET", "POST"])

@@ -20,6 +20,9 @@ class AccessAction(LabelledEnum):
     CREATE = "CREATE", _l("Registrerte")
     UPDATE = "UPDATE", _l("Endret")
     DELETE = "DELETE", _l("Slettet")
+    LOGIN = "LOGIN", _l("Logget inn")
+    LOGIN_REFUSED = "LOGIN_REFUSED", _l("Innlogging avvist")
+    LOGOUT = "LOGOUT", _l("Logget ut")
 
 
 class AccessLog(db.Model):
@@ -51,6 +54,7 @@ ACTOR_ROLES = {
 
 PURPOSES = {
     "ADMIN": _l("Forvaltning av brukere og systemet"),
+    "LOGIN": _l("Innlogging og utlogging"),
     "COHORT_ADMIN": _l("Oppfølging av kurset"),
     "INTAKE": _l("Opptak"),
     "PLACEMENT": _l("Praksisoppfølging"),
@@ -63,6 +67,7 @@ PURPOSES = {
 
 OBJECT_TYPES = {
     "user": _l("Brukerkonto"),
+    "login": _l("Innlogging"),
     "user_list": _l("Brukerliste"),
     "outbox_message": _l("E-post"),
     "outbox": _l("Utboks (liste over e-post)"),

@@ -37,6 +37,7 @@ def record_access(
     subject_user_id: int | None = None,
     subject_person_id: int | None = None,
     link_email: str | None = None,
+    actor_note: str | None = None,
 ) -> AccessLog:
     """``link_email``: the access came through a single-use link sent to this address; the
     link, not any login, is the credential, so the actor is whoever holds that address."""
@@ -47,6 +48,8 @@ def record_access(
         actor_id, actor_role, actor_scope = actor.id, actor.role.value, describe_scope(actor)
     else:
         actor_id, actor_role, actor_scope = None, "ANONYMOUS", "-"
+    if actor_note:  # e.g. the NAV employee id a login came with
+        actor_scope = f"{actor_scope}; {actor_note}"[:200]
     row = AccessLog(
         actor_user_id=actor_id,
         actor_role=actor_role,

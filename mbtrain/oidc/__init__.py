@@ -1,0 +1,1 @@
+"""Logging in through OpenID Connect providers: ID-porten for citizens, Entra ID for NAV staff."""

@@ -13,7 +13,15 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.journeys.browser import PHONE, check_a11y, check_fits, log_in, open_menu
-from tests.journeys.world import ADMIN, COORDINATOR, FINISHED_COHORT, FINISHED_TRAINEE, PASSWORD
+from tests.journeys.world import (
+    ADMIN,
+    COORDINATOR,
+    FINISHED_COHORT,
+    FINISHED_TRAINEE,
+    INSTRUCTOR,
+    PARTNER,
+    PASSWORD,
+)
 
 
 @pytest.fixture
@@ -97,3 +105,30 @@ def test_admin_on_a_phone_finds_users_and_the_access_log(phone, base_url):
     expect_folded_menu(phone)
     open_menu(phone, "Brukere")
     open_menu(phone, "Tilgangslogg")
+
+
+def test_instructor_on_a_phone_goes_from_the_course_to_a_sheet(phone, base_url):
+    """The instructor's cohort (ended, so not on the home page's list of work), its timetable
+    and a session's sheet; on a phone the sheet stacks into cards with every field in view."""
+    log_in(phone, base_url, INSTRUCTOR, PASSWORD)
+    check_a11y(phone)
+    expect_folded_menu(phone)
+    open_menu(phone, "Kurs")
+    follow(phone, FINISHED_COHORT)
+    follow(phone, "Hele timeplanen")
+    sheet = re.compile("[Rr]egistrer|Oppmøteliste")
+    phone.get_by_role("main").get_by_role("link", name=sheet).first.click()
+    check_a11y(phone)
+    hours = phone.get_by_label(f"Timer til stede for {FINISHED_TRAINEE[0]}")
+    hours.scroll_into_view_if_needed()
+    box = hours.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+
+
+def test_partner_on_a_phone_finds_the_placements(phone, base_url):
+    log_in(phone, base_url, PARTNER, PASSWORD)
+    check_a11y(phone)
+    expect_folded_menu(phone)
+    open_menu(phone, "Praksisplasser hos oss")
+    check_a11y(phone)
+    expect(phone.get_by_role("heading", name="Praksisplasser hos oss", level=1)).to_be_visible()

@@ -24,6 +24,8 @@ CHROMIUM_FLAGS = [
 PASSWORD = "et langt reisepassord"
 ADMIN = "admin@example.org"
 COORDINATOR = "koordinator@example.org"
+INSTRUCTOR = "kursholder@example.org"  # teaches the finished cohort
+PARTNER = "partner@example.org"  # an account at the partner organisation
 SUPERVISOR = ("Synne Veileder", "synne.veileder@example.org")
 TRAINEE = ("Tora Deltaker", "tora.deltaker@example.net")
 PARTNER_ORGANISATION = "Bjørgvin DPS"
@@ -74,6 +76,9 @@ def seed(database_url: str, data_dir: Path) -> None:
         organisations.add_contact(
             partner, name=SUPERVISOR[0], email=SUPERVISOR[1], phone="", role_title="Veileder"
         )
+        factory.user(
+            Role.PARTNER, email=PARTNER, name="Pål Partner", organisation=partner, password=PASSWORD
+        )
         db.session.commit()
         seed_finished_cohort(records)
         db.engine.dispose()
@@ -111,6 +116,11 @@ def seed_finished_cohort(records) -> None:
         Role.TRAINEE, email=email, name=name, password=PASSWORD
     )
     cohort.status = CohortStatus.AVSLUTTET  # as the nightly run leaves it after the last day
+    cohort.instructors.append(
+        records.factory.user(
+            Role.INSTRUCTOR, email=INSTRUCTOR, name="Ivar Kursholder", password=PASSWORD
+        )
+    )
     db.session.commit()
 
 

@@ -3,7 +3,7 @@ nynorsk, whoever issues it (språklova); at most one Norwegian certificate is va
 
 from mbtrain.certificates.models import CertificateStatus
 from mbtrain.extensions import db
-from tests.certificates.conftest import certificate_of, pdf_text
+from tests.certificates.conftest import certificate_of, confirmed, pdf_text
 
 
 def choose(client, language: str) -> None:
@@ -19,9 +19,9 @@ def test_a_trainee_who_chose_nynorsk_gets_the_certificate_in_nynorsk(course, log
     choose(login(course.trainee_user), "nn")
     db.session.refresh(course.complete.person)
     assert course.complete.person.written_form == "nn"
-    # The coordinator works in bokmål and presses "issue all", as every day.
+    # The coordinator works in bokmål and presses "issue all" and «Bekreft», as every day.
     coordinator = login(course.coordinator)
-    coordinator.submit(f"{course.preflight()}/utsted", page=course.preflight())
+    assert confirmed(coordinator, f"{course.preflight()}/utsted").status_code == 302
     assert certificate_of(course.complete, "nb") is None
     nynorsk = certificate_of(course.complete, "nn")
     text = text_of(nynorsk)
@@ -40,7 +40,9 @@ def test_a_trainee_who_chose_nynorsk_gets_the_certificate_in_nynorsk(course, log
     for bokmal in ("født", "timer i alt", "uker praksis", "Utstedt av", "opplæringen"):
         assert bokmal not in text, bokmal
     assert certificate_of(course.lacking, "nb") is None  # the others still follow the rules
-    # The trainee who chose bokmål (the default) gets bokmål beside her.
+    # The trainee who chose bokmål (the default) gets bokmål (she left: her own confirmation).
+    stopped = f"{course.preflight()}/{course.stopped.id}/utsted?language=nb"
+    assert confirmed(coordinator, stopped).status_code == 302
     assert "født" in text_of(certificate_of(course.stopped, "nb"))
     page = coordinator.get(course.preflight()).get_data(as_text=True)
     assert "Nynorsk" in page
@@ -58,22 +60,23 @@ def test_one_norwegian_certificate_at_a_time_in_either_form(course, login):
     trainee = login(course.trainee_user)
     choose(trainee, "nn")
     coordinator = login(course.coordinator)
-    coordinator.submit(f"{course.preflight()}/utsted", page=course.preflight())
+    assert confirmed(coordinator, f"{course.preflight()}/utsted").status_code == 302
     nynorsk = certificate_of(course.complete, "nn")
     # Issuing all again issues no second Norwegian certificate: the nynorsk one is it.
-    coordinator.submit(f"{course.preflight()}/utsted", page=course.preflight())
+    again = coordinator.get(f"{course.preflight()}/utsted").get_data(as_text=True)
+    assert "Ingen kan få kursbevis nå" in again
     assert certificate_of(course.complete, "nb") is None
     # She changes to bokmål; the re-issued certificate is in bokmål and replaces the nynorsk.
     choose(trainee, "nb")
     url = f"{course.preflight()}/{course.complete.id}/utsted"
-    coordinator.submit(url, {"language": "nb"}, page=course.preflight())
+    assert confirmed(coordinator, f"{url}?language=nb").status_code == 302
     bokmal = certificate_of(course.complete, "nb")
     db.session.refresh(nynorsk)
     assert nynorsk.superseded_by_id == bokmal.id
     assert nynorsk.status is CertificateStatus.SUPERSEDED
     assert "født 29. februar 1984" in text_of(bokmal)
     # English stands beside it, in English whatever the written form.
-    coordinator.submit(url, {"language": "en"}, page=course.preflight())
+    assert confirmed(coordinator, f"{url}?language=en").status_code == 302
     assert "Course certificate" in text_of(certificate_of(course.complete, "en"))
 
 

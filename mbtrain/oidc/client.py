@@ -39,9 +39,14 @@ class ProviderDown(Exception):
 
 
 class LoginRefused(Refused):
-    """The provider's answer does not let this person in; the message says why, and whom to ask."""
+    """The provider's answer does not let this person in; the message says why, and whom to ask.
+    ``retry_acr``: the level a new login must ask for, when only the level was too low."""
 
     status = 403
+
+    def __init__(self, message: str = "", *, retry_acr: str | None = None) -> None:
+        super().__init__(message)
+        self.retry_acr = retry_acr
 
 
 def init_app(app: Flask) -> None:
@@ -127,11 +132,9 @@ def _pushed(provider: Provider, meta: dict[str, Any], url: str) -> str:
     client = _app(provider)
     try:
         with client._get_oauth_client(**meta) as session:
+            # private_key_jwt: the auth adds client_assertion and its type itself (a second
+            # client_assertion_type would make the provider refuse the push).
             auth = session.client_auth(provider.client_auth)
-            if provider.client_auth == "private_key_jwt":
-                params["client_assertion_type"] = (
-                    "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-                )
             response = session.post(
                 endpoint, data=params, auth=auth, withhold_token=True, timeout=provider.timeout
             )
@@ -188,7 +191,8 @@ def check_acr(provider: Provider, claims: dict, required: str | None) -> None:
             _(
                 "Innloggingen hadde for lavt sikkerhetsnivå for denne tjenesten. "
                 "Logg inn på nytt med et høyere nivå (for eksempel BankID)."
-            )
+            ),
+            retry_acr=required,
         )
 
 

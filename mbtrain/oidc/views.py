@@ -37,7 +37,7 @@ def _provider_down(error: ProviderDown):
 def start(name: str):
     provider = _provider(name)
     redirect_uri = url_for("oidc.callback", name=provider.name, _external=True)
-    url, flow = client.begin(provider, redirect_uri, provider.min_acr)
+    url, flow = client.begin(provider, redirect_uri, _asked_acr(provider))
     invitation = request.args.get("invitasjon", "")[:100] or None
     session[FLOW] = {
         **flow,
@@ -46,6 +46,15 @@ def start(name: str):
         "invitation": invitation,
     }
     return redirect(url)
+
+
+def _asked_acr(provider: Provider) -> str | None:
+    """The level to ask the provider for: the provider's own, or a higher one the refusal page
+    offers (``?niva=``); never a lower one, and only one of the provider's levels."""
+    asked = request.args.get("niva")
+    if asked in provider.acr_levels and provider.acr_sufficient(asked, provider.min_acr):
+        return asked
+    return provider.min_acr
 
 
 @bp.get("/innlogging/<name>/svar")
@@ -75,7 +84,18 @@ def callback(name: str):
             actor_note=provider.name,
         )
         refuse(403)
-        return render_template("oidc/refused.html", message=str(refusal), provider=provider)
+        retry = None
+        if getattr(refusal, "retry_acr", None) and flow is not None:
+            retry = url_for(
+                "oidc.start",
+                name=provider.name,
+                niva=refusal.retry_acr,
+                next=flow.get("next"),
+                invitasjon=flow.get("invitation"),
+            )
+        return render_template(
+            "oidc/refused.html", message=str(refusal), provider=provider, retry=retry
+        )
     navident = claims.get("NAVident")
     note = f"{provider.name}; NAVident {navident}" if navident else provider.name
     record_access(

@@ -39,14 +39,17 @@ def oidc_world(tmp_path_factory) -> Iterator[World]:
     folder: Path = tmp_path_factory.mktemp("oidc")
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    names = ("idporten", "entra")
-    plain = [world.client(name, base_url) for name in names]
+    key, jwks = world.client_key_pair(folder)
+    jwt_plain, jwt_par = (world.client(name, base_url, jwks) for name in world.JWT_CLIENTS)
+    plain = [world.client(name, base_url) for name in ("idporten", "entra")] + [jwt_plain]
+    par_clients = [world.client("idportenpar", base_url), jwt_par]
     with (
         world.provider(folder, plain) as issuer,
-        world.provider(folder, [world.client("idportenpar", base_url)], par_required=True) as par,
+        world.provider(folder, par_clients, par_required=True) as par,
     ):
         providers = folder / "providers.toml"
-        providers.write_text(world.providers_toml(issuer, par, f"http://127.0.0.1:{free_port()}"))
+        dead = f"http://127.0.0.1:{free_port()}"
+        providers.write_text(world.providers_toml(issuer, par, dead, key))
         database_url = f"sqlite:///{folder / 'oidc.sqlite3'}"
         seeded = world.seed(database_url, folder)
         env = {

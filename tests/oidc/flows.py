@@ -7,13 +7,19 @@ import requests
 
 
 def to_callback(
-    base_url: str, provider: str, user: str, **start_args
+    base_url: str,
+    provider: str,
+    user: str,
+    http: requests.Session | None = None,
+    start: str | None = None,
+    **start_args,
 ) -> tuple[requests.Session, str]:
-    """Start a login at mbtrain, sign in at the provider as ``user``; returns the session
-    (mbtrain's and the provider's cookies) and the callback address, not yet opened."""
-    http = requests.Session()
+    """Start a login at mbtrain (at ``start``, a path, if given), sign in at the provider as
+    ``user``; returns the session (mbtrain's and the provider's cookies, a new one unless
+    ``http``) and the callback address, not yet opened."""
+    http = http or requests.Session()
     response = http.get(
-        f"{base_url}/innlogging/{provider}", params=start_args, allow_redirects=False
+        base_url + (start or f"/innlogging/{provider}"), params=start_args, allow_redirects=False
     )
     assert response.status_code == 302, response.text
     url = response.headers["Location"]

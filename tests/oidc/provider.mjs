@@ -1,7 +1,9 @@
 // A local OpenID provider for mbtrain's login tests: panva's oidc-provider on a loopback port,
 // with the test clients and synthetic users of the JSON file given as the first argument:
 //   { "port": 0, "par_required": false, "clients": [...], "users": { "id": { claims } } }
-// Each user's claims are what the provider says about them (pid, acr, groups, oid, NAVident).
+// Each user's claims are what the provider says about them (pid, groups, oid, NAVident); acr
+// is the level they log in at, unless the request asks (acr_values) for one of their
+// "reachable" levels (a user who can step up, as with BankID after MinID).
 // The login page is a plain form (no password: the tests pick the synthetic user by id).
 // Prints "READY <issuer>" once it listens. Loopback only; nothing is fetched from outside.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -85,7 +87,11 @@ server.on('request', async (req, res) => {
         res.writeHead(400, { 'content-type': 'text/plain' });
         return res.end('unknown user');
       }
-      const acr = users[accountId].acr || 'idporten-loa-substantial';
+      const details = await provider.interactionDetails(req, res);
+      const asked = String(details.params.acr_values || '').split(' ');
+      const reachable = users[accountId].reachable || [];
+      const acr = asked.find((level) => reachable.includes(level))
+        || users[accountId].acr || 'idporten-loa-substantial';
       return await provider.interactionFinished(req, res, { login: { accountId, acr } },
         { mergeWithLastSubmission: false });
     }

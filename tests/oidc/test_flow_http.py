@@ -1,5 +1,9 @@
 """The login flow against the real provider over HTTP: what is refused and what is left."""
 
+import html
+import re
+
+import requests
 import sqlalchemy as sa
 
 from tests.oidc import world
@@ -25,7 +29,7 @@ def counts(database_url: str) -> tuple[int, int, int]:
 def test_a_linked_login_signs_in_and_renews_the_session(oidc_world):
     http, callback = to_callback(oidc_world.base_url, "entra", world.COORDINATOR[0], next="/")
     before = http.cookies.get("mbtrain")
-    response = http.get(callback, allow_redirects=False)
+    response = http.get(callback, allow_redirects=False, timeout=10)
     assert response.status_code == 302 and response.headers["Location"] == "/"
     assert http.cookies.get("mbtrain") != before  # a new session cookie at login
     assert http.get(oidc_world.base_url + "/").status_code == 200
@@ -38,7 +42,9 @@ def test_a_linked_login_signs_in_and_renews_the_session(oidc_world):
 
 def test_tampered_state_is_refused(oidc_world):
     http, callback = to_callback(oidc_world.base_url, "entra", world.COORDINATOR[0])
-    response = http.get(with_query(callback, state="forged-state"), allow_redirects=False)
+    response = http.get(
+        with_query(callback, state="forged-state"), allow_redirects=False, timeout=10
+    )
     assert response.status_code == 403
     assert "ukjent eller gammel forespørsel" in response.text
 
@@ -50,7 +56,7 @@ def test_a_code_from_another_login_fails_pkce(oidc_world):
     victim, callback = to_callback(oidc_world.base_url, "entra", world.COORDINATOR[0])
     injected = with_query(callback, code=query(stolen)["code"])
     before = counts(oidc_world.database_url)
-    response = victim.get(injected, allow_redirects=False)
+    response = victim.get(injected, allow_redirects=False, timeout=10)
     assert response.status_code == 403
     assert counts(oidc_world.database_url) == before
 
@@ -64,7 +70,7 @@ def test_a_callback_opened_twice_is_refused(oidc_world):
 def test_too_low_a_level_is_refused(oidc_world):
     http, callback = to_callback(oidc_world.base_url, "idporten", world.LOW_ACR[0])
     before = counts(oidc_world.database_url)
-    response = http.get(callback, allow_redirects=False)
+    response = http.get(callback, allow_redirects=False, timeout=10)
     assert response.status_code == 403
     assert "for lavt sikkerhetsnivå" in response.text
     assert counts(oidc_world.database_url) == before
@@ -73,7 +79,7 @@ def test_too_low_a_level_is_refused(oidc_world):
 def test_an_unlinked_login_is_refused_and_nothing_is_created(oidc_world):
     http, callback = to_callback(oidc_world.base_url, "idporten", world.UNLINKED[0])
     before = counts(oidc_world.database_url)
-    response = http.get(callback, allow_redirects=False)
+    response = http.get(callback, allow_redirects=False, timeout=10)
     assert response.status_code == 403
     assert "fylkeskoordinatoren" in response.text
     assert counts(oidc_world.database_url) == before
@@ -85,19 +91,21 @@ def test_an_unlinked_login_is_refused_and_nothing_is_created(oidc_world):
 
 def test_staff_without_a_mapped_group_are_refused(oidc_world):
     http, callback = to_callback(oidc_world.base_url, "entra", world.NO_GROUP[0])
-    response = http.get(callback, allow_redirects=False)
+    response = http.get(callback, allow_redirects=False, timeout=10)
     assert response.status_code == 403
     assert "fagstøtte" in response.text
 
 
 def test_par_required_by_the_provider_is_used(oidc_world):
     http = __import__("requests").Session()
-    start = http.get(f"{oidc_world.base_url}/innlogging/idportenpar", allow_redirects=False)
+    start = http.get(
+        f"{oidc_world.base_url}/innlogging/idportenpar", allow_redirects=False, timeout=10
+    )
     sent = query(start.headers["Location"])
     assert set(sent) == {"client_id", "request_uri"}  # everything else went in the push
     assert sent["request_uri"].startswith("urn:ietf:params:oauth:request_uri:")
     http, callback = to_callback(oidc_world.base_url, "idportenpar", world.TRAINEE[0])
-    response = http.get(callback, allow_redirects=False)
+    response = http.get(callback, allow_redirects=False, timeout=10)
     assert response.status_code == 302
     assert http.get(oidc_world.base_url + "/").status_code == 200
 
@@ -113,3 +121,59 @@ def test_the_return_address_never_leaves_the_site(oidc_world):
         oidc_world.base_url, "entra", world.COORDINATOR[0], next="//evil.example/x"
     )
     assert http.get(callback, allow_redirects=False).headers["Location"] == "/"
+
+
+def test_private_key_jwt_client_authentication_logs_in(oidc_world):
+    """The provider registers this client with only a public key (no secret): the code is
+    exchanged only for a client assertion signed with mbtrain's private key."""
+    http, callback = to_callback(oidc_world.base_url, "idportenjwt", world.TRAINEE[0], next="/")
+    response = http.get(callback, allow_redirects=False, timeout=10)
+    assert response.status_code == 302 and response.headers["Location"] == "/", response.text
+    assert http.get(oidc_world.base_url + "/").status_code == 200
+
+
+def test_private_key_jwt_through_par(oidc_world):
+    """The pushed request is authenticated with a client assertion too."""
+    start = requests.get(
+        f"{oidc_world.base_url}/innlogging/idportenjwtpar", allow_redirects=False, timeout=10
+    )
+    assert start.status_code == 302, start.text
+    assert set(query(start.headers["Location"])) == {"client_id", "request_uri"}
+    http, callback = to_callback(oidc_world.base_url, "idportenjwtpar", world.TRAINEE[0])
+    response = http.get(callback, allow_redirects=False, timeout=10)
+    assert response.status_code == 302, response.text
+    assert http.get(oidc_world.base_url + "/").status_code == 200
+
+
+def test_a_role_that_needs_a_higher_level_is_offered_a_login_at_that_level(oidc_world):
+    """A partner logs in at «substantial»; the role needs «high». The refusal page offers a
+    new login that asks the provider for «high» (acr_values), and that one succeeds."""
+    first = requests.get(
+        f"{oidc_world.base_url}/innlogging/idporten", allow_redirects=False, timeout=10
+    )
+    assert query(first.headers["Location"])["acr_values"] == "idporten-loa-substantial"
+    http, callback = to_callback(oidc_world.base_url, "idporten", world.PARTNER[0], next="/")
+    before = counts(oidc_world.database_url)
+    refused = http.get(callback, allow_redirects=False, timeout=10)
+    assert refused.status_code == 403
+    assert "for lavt sikkerhetsnivå" in refused.text
+    assert counts(oidc_world.database_url) == before
+    retry = html.unescape(re.search(r'href="(/innlogging/idporten\?[^"]*)"', refused.text)[1])
+    assert query(retry)["niva"] == "idporten-loa-high"
+    asked = http.get(oidc_world.base_url + retry, allow_redirects=False, timeout=10)
+    assert query(asked.headers["Location"])["acr_values"] == "idporten-loa-high"
+    http, callback = to_callback(oidc_world.base_url, "idporten", world.PARTNER[0], start=retry)
+    response = http.get(callback, allow_redirects=False, timeout=10)
+    assert response.status_code == 302 and response.headers["Location"] == "/", response.text
+    assert http.get(oidc_world.base_url + "/").status_code == 200
+
+
+def test_the_level_asked_for_is_never_below_the_providers_own(oidc_world):
+    for asked in ("idporten-loa-low", "made-up-level"):
+        start = requests.get(
+            f"{oidc_world.base_url}/innlogging/idporten",
+            params={"niva": asked},
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert query(start.headers["Location"])["acr_values"] == "idporten-loa-substantial"

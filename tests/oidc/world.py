@@ -29,6 +29,7 @@ COORDINATOR = (
         "name": "Nora NAV",
     },
 )
+PARTNER = ("pia", {"pid": "04049912345", "name": "Pia Partner"})  # PARTNER needs loa-high
 NO_GROUP = ("gunnar", {"oid": "5d1c-oid-gunnar", "groups": ["other-group"], "name": "Gunnar"})
 USERS = {
     TRAINEE[0]: {"acr": "idporten-loa-substantial", "claims": TRAINEE[1]},
@@ -36,17 +37,38 @@ USERS = {
     UNLINKED[0]: {"acr": "idporten-loa-high", "claims": UNLINKED[1]},
     COORDINATOR[0]: {"acr": "idporten-loa-substantial", "claims": COORDINATOR[1]},
     NO_GROUP[0]: {"acr": "idporten-loa-substantial", "claims": NO_GROUP[1]},
+    PARTNER[0]: {
+        "acr": "idporten-loa-substantial",
+        "reachable": ["idporten-loa-substantial", "idporten-loa-high"],
+        "claims": PARTNER[1],
+    },
 }
+# The clients that authenticate with a signed JWT (private_key_jwt) instead of a secret.
+JWT_CLIENTS = ("idportenjwt", "idportenjwtpar")
 
 
-def client(name: str, base_url: str) -> dict:
-    """The registration of mbtrain's client ``name`` at the provider."""
+def client_key_pair(folder: Path) -> tuple[Path, dict]:
+    """A fresh RSA key for the private_key_jwt clients: the private JWK written to a file
+    (mbtrain's providers file points at it) and the public JWKS (the provider's registration)."""
+    from joserfc.jwk import RSAKey
+
+    key = RSAKey.generate_key(2048, parameters={"kid": "mbtrain-test-client", "use": "sig"})
+    path = folder / "client-key.jwk"
+    path.write_text(json.dumps(key.as_dict(private=True)))
+    return path, {"keys": [key.as_dict(private=False)]}
+
+
+def client(name: str, base_url: str, jwks: dict | None = None) -> dict:
+    """The registration of mbtrain's client ``name`` at the provider; with ``jwks`` it
+    authenticates with a JWT signed by the key (private_key_jwt), else with the secret."""
+    auth = {"client_secret": SECRET, "token_endpoint_auth_method": "client_secret_basic"}
+    if jwks is not None:
+        auth = {"jwks": jwks, "token_endpoint_auth_method": "private_key_jwt"}
     return {
         "client_id": f"mbtrain-{name}",
-        "client_secret": SECRET,
+        **auth,
         "redirect_uris": [f"{base_url}/innlogging/{name}/svar"],
         "post_logout_redirect_uris": [f"{base_url}/logg-inn"],
-        "token_endpoint_auth_method": "client_secret_basic",
         "backchannel_logout_uri": f"{base_url}/utlogging/{name}/backchannel",
         "backchannel_logout_session_required": True,
         "grant_types": ["authorization_code"],
@@ -81,16 +103,21 @@ def provider(
         process.stdout.close()
 
 
-def providers_toml(issuer: str, par_issuer: str, dead_url: str) -> str:
+def providers_toml(
+    issuer: str, par_issuer: str, dead_url: str, private_key: Path | None = None
+) -> str:
     """MBTRAIN_OIDC_PROVIDERS for the tests: the two kinds, one pushing its requests because
-    its provider requires it, and one whose provider is down."""
+    its provider requires it, one whose provider is down, and with ``private_key`` the two
+    ID-porten clients that authenticate with it (one of them at the provider requiring PAR)."""
 
-    def block(name: str, kind: str, url: str, extra: str) -> str:
+    def block(name: str, kind: str, url: str, extra: str, key: Path | None = None) -> str:
+        auth = f'client_secret = "{SECRET}"\nclient_auth = "client_secret_basic"\n'
+        if key is not None:
+            auth = f'private_key = "{key}"\nclient_auth = "private_key_jwt"\n'
         return (
             f'[providers.{name}]\nkind = "{kind}"\n'
             f'discovery_url = "{url}/.well-known/openid-configuration"\n'
-            f'client_id = "mbtrain-{name}"\nclient_secret = "{SECRET}"\n'
-            f'client_auth = "client_secret_basic"\nscopes = ["openid", "profile"]\n'
+            f'client_id = "mbtrain-{name}"\n{auth}scopes = ["openid", "profile"]\n'
             f"timeout = 3\n{extra}\n"
         )
 
@@ -109,6 +136,11 @@ def providers_toml(issuer: str, par_issuer: str, dead_url: str) -> str:
         + block("entra", "entra", issuer, entra)
         + block("idportenpar", "idporten", par_issuer, idporten.format(name="idportenpar"))
         + block("nede", "idporten", dead_url, 'roles = ["TRAINEE"]\n')
+        + "".join(
+            block(name, "idporten", url, idporten.format(name=name), private_key)
+            for name, url in zip(JWT_CLIENTS, (issuer, par_issuer), strict=True)
+            if private_key is not None
+        )
     )
 
 
@@ -151,12 +183,17 @@ def seed(database_url: str, data_dir: Path) -> dict[str, str]:
         nora = factory.user(
             Role.COORDINATOR, email="nora@nav.example", name="Nora NAV", password=None
         )
+        pia = factory.user(
+            Role.PARTNER, email="pia@partner.example", name="Pia Partner", password=None
+        )
+        link_login(pia, "idporten", PARTNER[1]["pid"])
         gunnar = factory.user(
             Role.INSTRUCTOR, email="gunnar@nav.example", name="Gunnar", password=None
         )
         for provider in ("idporten", "idportenpar"):
             link_login(lars, provider, LOW_ACR[1]["pid"])
-        link_login(tora, "idportenpar", TRAINEE[1]["pid"])
+        for provider in ("idportenpar", *JWT_CLIENTS):
+            link_login(tora, provider, TRAINEE[1]["pid"])
         link_login(nora, "entra", COORDINATOR[1]["oid"])
         link_login(gunnar, "entra", NO_GROUP[1]["oid"])
         db.session.commit()

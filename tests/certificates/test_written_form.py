@@ -3,7 +3,7 @@ nynorsk, whoever issues it (språklova); at most one Norwegian certificate is va
 
 from mbtrain.certificates.models import CertificateStatus
 from mbtrain.extensions import db
-from tests.certificates.conftest import certificate_of, pdf_text
+from tests.certificates.conftest import certificate_of, confirmed, pdf_text
 
 
 def choose(client, language: str) -> None:
@@ -21,7 +21,7 @@ def test_a_trainee_who_chose_nynorsk_gets_the_certificate_in_nynorsk(course, log
     assert course.complete.person.written_form == "nn"
     # The coordinator works in bokmål and presses "issue all", as every day.
     coordinator = login(course.coordinator)
-    coordinator.submit(f"{course.preflight()}/utsted", page=course.preflight())
+    assert confirmed(coordinator, f"{course.preflight()}/utsted").status_code == 302
     assert certificate_of(course.complete, "nb") is None
     nynorsk = certificate_of(course.complete, "nn")
     text = text_of(nynorsk)
@@ -40,7 +40,9 @@ def test_a_trainee_who_chose_nynorsk_gets_the_certificate_in_nynorsk(course, log
     for bokmal in ("født", "timer i alt", "uker praksis", "Utstedt av", "opplæringen"):
         assert bokmal not in text, bokmal
     assert certificate_of(course.lacking, "nb") is None  # the others still follow the rules
-    # The trainee who chose bokmål (the default) gets bokmål beside her.
+    # The trainee who chose bokmål (the default) gets bokmål beside her (on her own page: she
+    # left, and gets a kompetansebevis).
+    confirmed(coordinator, f"{course.preflight()}/{course.stopped.id}/utsted?language=nb")
     assert "født" in text_of(certificate_of(course.stopped, "nb"))
     page = coordinator.get(course.preflight()).get_data(as_text=True)
     assert "Nynorsk" in page
@@ -58,11 +60,15 @@ def test_one_norwegian_certificate_at_a_time_in_either_form(course, login):
     trainee = login(course.trainee_user)
     choose(trainee, "nn")
     coordinator = login(course.coordinator)
-    coordinator.submit(f"{course.preflight()}/utsted", page=course.preflight())
+    assert confirmed(coordinator, f"{course.preflight()}/utsted").status_code == 302
     nynorsk = certificate_of(course.complete, "nn")
+    assert nynorsk is not None
     # Issuing all again issues no second Norwegian certificate: the nynorsk one is it.
-    coordinator.submit(f"{course.preflight()}/utsted", page=course.preflight())
+    again = f"{course.preflight()}/utsted"
+    assert "Ingen kan få kursbevis nå" in coordinator.get(again).get_data(as_text=True)
+    coordinator.submit(again, {"enrolment": [course.complete.id]}, page=again)
     assert certificate_of(course.complete, "nb") is None
+    assert certificate_of(course.complete, "nn").id == nynorsk.id
     # She changes to bokmål; the re-issued certificate is in bokmål and replaces the nynorsk.
     choose(trainee, "nb")
     url = f"{course.preflight()}/{course.complete.id}/utsted"
@@ -81,6 +87,6 @@ def test_the_trainee_sees_her_certificate_named_nynorsk(course, login):
     trainee = login(course.trainee_user)
     choose(trainee, "nn")
     coordinator = login(course.coordinator)
-    coordinator.submit(f"{course.preflight()}/utsted", page=course.preflight())
+    assert confirmed(coordinator, f"{course.preflight()}/utsted").status_code == 302
     page = trainee.get("/mitt-kurs/kursbevis").get_data(as_text=True)
     assert "Nynorsk" in page and "Kursbevisa mine" in page

@@ -8,20 +8,25 @@ and a sweep every minute delivers whatever a nudge missed (the queue was down, a
 killed mid-send), so nothing is lost with the queue either. Its store is Redis in production
 (``MBTRAIN_QUEUE_URL=redis://…``) and a SQLite file in the data directory otherwise.
 
+Certificate batches (mbtrain/certificates/batches.py) go the same way: the batch row is the
+queue of record, ``nudge_certificates`` starts it after the commit, the worker commits after
+each person, and the minute's sweep resumes any batch a killed worker left unfinished.
+
 The nightly jobs (statuses that follow from the calendar, the report figures, the retention
 purge) are periodic tasks at 23:05 UTC (00:05 in Norway in winter, 01:05 in summer).
-With ``JOBS_IMMEDIATE`` (the tests) a nudge delivers in the same process after the commit.
+With ``JOBS_IMMEDIATE`` (the tests) a nudge delivers (or issues) in the same process after
+the commit.
 """
 
 import logging
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
 from huey import Huey, crontab
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
@@ -61,6 +66,51 @@ def nudge_mail(ids: list[int]) -> None:
         log.warning("job queue unreachable (%s); mail %s waits for the sweep", error, ids)
 
 
+def nudge_certificates(batch_ids: list[int]) -> None:
+    """Ask the worker to issue these committed batches now; unreachable, the sweep does."""
+    if current_app.config.get("JOBS_IMMEDIATE"):
+        for batch_id in batch_ids:
+            run_batch(batch_id)
+        return
+    try:
+        for batch_id in batch_ids:
+            issue_batch(batch_id)
+    except Exception as error:  # the queue's store is down: the sweep issues them later
+        log.warning("job queue unreachable (%s); batches %s wait for the sweep", error, batch_ids)
+
+
+def run_batch(batch_id: int) -> int:
+    """Issue the batch to whoever still waits in it, one committed transaction per person
+    (a failure rolls back only that person's, and the batch waits for the next sweep)."""
+    from mbtrain.certificates.batches import issue_next
+
+    steps = 0
+    with _on_public_url():
+        try:
+            while issue_next(batch_id):
+                db.session.commit()
+                steps += 1
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+    return steps
+
+
+def _on_public_url() -> AbstractContextManager[Any]:
+    """A certificate links to its verification page (mbtrain.http.public_url), which is built
+    on a request: outside one (the worker), a request for MBTRAIN_PUBLIC_URL."""
+    if has_request_context():
+        return nullcontext()
+    return current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"] or None)
+
+
+def run_unfinished_batches() -> int:
+    from mbtrain.certificates.batches import unfinished
+
+    return sum(run_batch(batch_id) for batch_id in unfinished())
+
+
 @contextmanager
 def _in_app() -> Iterator[None]:
     with _bound["app"].app_context():
@@ -95,6 +145,18 @@ def sweep_mail() -> int:
     return deliver_due()
 
 
+@huey.task(name="issue_batch")
+@_job
+def issue_batch(batch_id: int) -> int:
+    return run_batch(batch_id)
+
+
+@huey.periodic_task(crontab(minute="*"), name="sweep_certificates")
+@_job
+def sweep_certificates() -> int:
+    return run_unfinished_batches()
+
+
 @huey.periodic_task(crontab(hour="23", minute="5"), name="nightly")
 @_job
 def nightly() -> dict[str, Any]:
@@ -127,6 +189,7 @@ def run_worker(threads: int = 2) -> None:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     sweep_mail()  # first thing: whatever a stopped or killed worker left undelivered
+    sweep_certificates()  # and the batches it left half issued
     consumer = huey.create_consumer(
         workers=threads, worker_type="thread", periodic=True, initial_delay=0.1, max_delay=1.0
     )

@@ -152,6 +152,7 @@ POLICY: dict[str, Rule] = {
     "certificates.verify_json": public(),
     "certificates.preflight": allow(ADMIN, COORDINATOR, personal_data=True),
     "certificates.issue_all": allow(ADMIN, COORDINATOR, personal_data=True),
+    "certificates.batch": allow(ADMIN, COORDINATOR, personal_data=True),
     "certificates.issue_one": allow(ADMIN, COORDINATOR, personal_data=True),
     "certificates.revoke": allow(ADMIN, COORDINATOR, personal_data=True),
     "certificates.download": allow(ADMIN, COORDINATOR, personal_data=True),

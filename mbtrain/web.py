@@ -1,11 +1,12 @@
 """The request owns the transaction, as Indico's request handlers do (indico/web/rh.py).
 
 Every view runs inside one transaction: committed when the view returns, rolled back when it
-raises (a 403 or 404 included), and the worker is asked to send the mail it queued only
-after the commit (mbtrain/jobs.py; the request never waits for SMTP). Views and
-services never commit. A service call that may be refused runs through ``attempt``, in a
-savepoint: a refusal undoes that call alone, puts its message on the form and sets the status,
-while what the request wrote before it (its access-log row) is kept.
+raises (a 403 or 404 included), and the worker is asked to send the mail it queued (and to
+issue the certificate batches it started) only after the commit (mbtrain/jobs.py; the
+request never waits for SMTP or for certificates to be made). Views and services never
+commit. A service call that may be refused runs through ``attempt``, in a savepoint: a refusal
+undoes that call alone, puts its message on the form and sets the status, while what the
+request wrote before it (its access-log row) is kept.
 """
 
 import functools
@@ -17,7 +18,7 @@ from flask_wtf import FlaskForm
 
 from mbtrain.errors import Refused
 from mbtrain.extensions import db
-from mbtrain.jobs import nudge_mail
+from mbtrain.jobs import nudge_certificates, nudge_mail
 
 
 class Done(NamedTuple):
@@ -76,6 +77,9 @@ def owns_transaction(view: Callable[..., Any]) -> Callable[..., Any]:
         mail = g.pop("mail_ids", None)
         if mail:
             nudge_mail(mail)
+        batches = g.pop("certificate_batch_ids", None)
+        if batches:
+            nudge_certificates(batches)
         return result
 
     return in_transaction

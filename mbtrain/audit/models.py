@@ -72,6 +72,7 @@ OBJECT_TYPES = {
     "outbox_message": _l("E-post"),
     "outbox": _l("Utboks (liste over e-post)"),
     "access_log": _l("Tilgangslogg"),
+    "certificate_batch": _l("Utstedelse av kursbevis til flere deltakere"),
     "cohort": _l("Kursoversikt med deltakerliste"),
     "cohort_cancellation": _l("Avlysning av kurs med deltakerliste"),
     "application_queue": _l("Søknadsliste"),

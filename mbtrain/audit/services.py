@@ -38,10 +38,12 @@ def record_access(
     subject_person_id: int | None = None,
     link_email: str | None = None,
     actor_note: str | None = None,
+    actor: User | None = None,
 ) -> AccessLog:
     """``link_email``: the access came through a single-use link sent to this address; the
-    link, not any login, is the credential, so the actor is whoever holds that address."""
-    actor = current_user
+    link, not any login, is the credential, so the actor is whoever holds that address.
+    ``actor``: who asked, for work done outside their request (the worker's)."""
+    actor = actor or current_user
     if link_email is not None:
         actor_id, actor_role, actor_scope = None, LINK_ACTOR, link_email[:200]
     elif actor.is_authenticated:

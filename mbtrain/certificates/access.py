@@ -6,11 +6,11 @@ from datetime import date
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from mbtrain.certificates import codes, services
 from mbtrain.certificates.eligibility import CohortCandidates, cohort_candidates
-from mbtrain.certificates.models import Certificate
+from mbtrain.certificates.models import Certificate, CertificateBatch, CertificateBatchItem
 from mbtrain.cohorts import access as cohort_access
 from mbtrain.cohorts.models import Cohort
 from mbtrain.enrolments.models import Enrolment
@@ -44,6 +44,26 @@ def load_candidates(
     if enrolment_id is not None and found.candidate(enrolment_id) is None:
         abort(404)
     return found
+
+
+def load_batch(cohort: Cohort, batch_id: int) -> CertificateBatch:
+    """A certificate batch of this cohort (one the user may issue in); 404 otherwise."""
+    batch = db.session.scalar(
+        select(CertificateBatch)
+        .where(CertificateBatch.id == batch_id, CertificateBatch.cohort_id == cohort.id)
+        .options(
+            joinedload(CertificateBatch.requested_by),
+            selectinload(CertificateBatch.items)
+            .joinedload(CertificateBatchItem.enrolment)
+            .joinedload(Enrolment.person),
+            selectinload(CertificateBatch.items)
+            .joinedload(CertificateBatchItem.certificate)
+            .load_only(Certificate.id, Certificate.number),
+        )
+    )
+    if batch is None:
+        abort(404)
+    return batch
 
 
 def load_certificate(certificate_id: int) -> Certificate:

@@ -70,3 +70,66 @@ class Certificate(db.Model):
 
     def __repr__(self) -> str:
         return f"<Certificate {self.number}>"
+
+
+class BatchFailure(LabelledEnum):
+    """Why the worker issued nothing to someone in a batch (the rules are issuing's own)."""
+
+    HAS_CERTIFICATE = "HAS_CERTIFICATE", _l("Har allerede et gyldig kursbevis på dette språket")
+    NOT_ELIGIBLE = "NOT_ELIGIBLE", _l("Oppfyller ikke lenger kravene til kursbevis")
+    LEFT = "LEFT", _l("Har sluttet og kan bare få kompetansebevis, utstedt for seg")
+    NOT_IN_COHORT = "NOT_IN_COHORT", _l("Er ikke lenger deltaker på kurset")
+    REFUSED = "REFUSED", _l("Kunne ikke utstedes")
+
+
+class CertificateBatch(db.Model):
+    """«Utsted kursbevis til N deltakere», confirmed: the worker issues to each person listed,
+    one per transaction, and the coordinator watches the batch's page (mbtrain/jobs.py)."""
+
+    __tablename__ = "certificate_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id"), index=True)
+    language: Mapped[str] = mapped_column(String(5))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    requested_by: Mapped[User] = relationship()
+    items: Mapped[list["CertificateBatchItem"]] = relationship(
+        back_populates="batch", order_by="CertificateBatchItem.id"
+    )
+
+    @property
+    def done(self) -> list["CertificateBatchItem"]:
+        return [item for item in self.items if item.certificate_id is not None]
+
+    @property
+    def failed(self) -> list["CertificateBatchItem"]:
+        return [item for item in self.items if item.failure is not None]
+
+    @property
+    def waiting(self) -> list["CertificateBatchItem"]:
+        return [item for item in self.items if item.pending]
+
+
+class CertificateBatchItem(db.Model):
+    """One person in a batch: waiting, issued (its certificate) or not issued (why)."""
+
+    __tablename__ = "certificate_batch_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("certificate_batch.id"), index=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id"))
+    certificate_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
+    failure: Mapped[BatchFailure | None]
+    failure_detail: Mapped[str | None] = mapped_column(String(500))
+    finished_at: Mapped[datetime | None]
+
+    batch: Mapped[CertificateBatch] = relationship(back_populates="items")
+    enrolment: Mapped[Enrolment] = relationship()
+    certificate: Mapped[Certificate | None] = relationship()
+
+    @property
+    def pending(self) -> bool:
+        return self.certificate_id is None and self.failure is None

@@ -76,6 +76,12 @@ def issue_confirmed(
 ) -> list[Certificate]:
     """A kursbevis to each trainee named on the confirmation page, and to nobody else; if
     any of them may no longer have one (or would get a kompetansebevis), nothing is issued."""
+    check_confirmed(found, enrolment_ids, language)
+    return issue(found, list(dict.fromkeys(enrolment_ids)), by, language)
+
+
+def check_confirmed(found: CohortCandidates, enrolment_ids: list[int], language: str) -> None:
+    """Refused unless each trainee named on the confirmation page may have a kursbevis now."""
     if not enrolment_ids:
         raise CertificateError(_("Ingen deltakere er valgt. Ingenting er utstedt."))
     allowed = {c.enrolment_id for c in found.eligible_kursbevis(language)}
@@ -90,7 +96,6 @@ def issue_confirmed(
                     name=name,
                 )
             )
-    return issue(found, list(dict.fromkeys(enrolment_ids)), by, language)
 
 
 def issue(

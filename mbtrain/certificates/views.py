@@ -17,8 +17,9 @@ from flask_login import current_user
 
 from mbtrain.audit.models import AccessAction
 from mbtrain.audit.services import log_change, log_view
-from mbtrain.certificates import services
+from mbtrain.certificates import batches, services
 from mbtrain.certificates.access import (
+    load_batch,
     load_by_code,
     load_candidates,
     load_certificate,
@@ -117,8 +118,8 @@ def preflight(cohort_id: int):
 @bp.route("/kurs/<int:cohort_id>/kursbevis/utsted", methods=["GET", "POST"])
 def issue_all(cohort_id: int):
     """GET: whom «issue to all» would give a kursbevis, by name, and who is left out (those
-    who left: a kompetansebevis, issued one at a time). POST: «Bekreft» issues to exactly
-    those named."""
+    who left: a kompetansebevis, issued one at a time). POST: «Bekreft» starts a batch for
+    exactly those named, which the worker issues; its page shows how far it has come."""
     cohort = load_cohort(cohort_id)
     found = load_candidates(cohort, today())
     form = IssueAllForm()
@@ -129,8 +130,22 @@ def issue_all(cohort_id: int):
         )
     if not form.validate():
         abort(400)
-    done = attempt_once(form, services.issue_confirmed, found, form.enrolment.data, current_user)
-    return _issued(form, found, done)
+    done = attempt_once(form, batches.start_batch, found, form.enrolment.data, current_user)
+    if done is None:
+        flash(form.refused.message, "error")
+        return redirect(url_for(".preflight", cohort_id=cohort.id))
+    log_change(done.value, PURPOSE, action=AccessAction.CREATE)
+    return sent_on(form, url_for(".batch", cohort_id=cohort.id, batch_id=done.value.id))
+
+
+@bp.get("/kurs/<int:cohort_id>/kursbevis/bunke/<int:batch_id>")
+def batch(cohort_id: int, batch_id: int):
+    """How far the worker has come with a batch: who has their kursbevis, who was not issued
+    one and why, who waits; the page reloads itself until the batch is finished."""
+    cohort = load_cohort(cohort_id)
+    found = load_batch(cohort, batch_id)
+    log_view(found, PURPOSE)
+    return render_template("certificates/batch.html", cohort=cohort, batch=found)
 
 
 @bp.route("/kurs/<int:cohort_id>/kursbevis/<int:enrolment_id>/utsted", methods=["GET", "POST"])

@@ -52,6 +52,7 @@ def app_config(signing_pair):
 @pytest.fixture(autouse=True)
 def on_today(monkeypatch):
     monkeypatch.setattr("mbtrain.certificates.views.today", lambda: TODAY)
+    monkeypatch.setattr("mbtrain.certificates.batches.today", lambda: TODAY)
     return TODAY
 
 

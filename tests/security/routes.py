@@ -46,6 +46,7 @@ PARAMS: dict[str, Fill] = {
     "module_code": Fill(fixed(PRACTICE_MODULE), scoped=False, missing="X9-99"),
     "kind": Fill(fixed("bekreftelse"), scoped=False, missing="finnes-ikke"),
     "certificate_id": Fill(lambda t, w: t.certificate.id),
+    "batch_id": Fill(lambda t, w: t.batch.id),
     # Follow-up after the course: 3, 6 or 12 months.
     "months": Fill(fixed(6), scoped=False, missing=7),
     "fmt": Fill(fixed("csv"), scoped=False, missing="exe"),

@@ -23,12 +23,19 @@ from mbtrain.assessments.models import ProjectAssignment
 from mbtrain.attendance.models import AttendanceRecord
 from mbtrain.builders import PASSWORD, valid_orgnr
 from mbtrain.certificates import codes
-from mbtrain.certificates.models import Certificate, CertificateKind
+from mbtrain.certificates.models import (
+    BatchFailure,
+    Certificate,
+    CertificateBatch,
+    CertificateBatchItem,
+    CertificateKind,
+)
 from mbtrain.cohorts.models import ClosedPeriod, Cohort, CohortStatus
 from mbtrain.curriculum import services as curricula
 from mbtrain.curriculum.definition import AttendanceStatus
 from mbtrain.curriculum.loader import shipped_curricula
 from mbtrain.curriculum.models import CurriculumVersion
+from mbtrain.database import utcnow
 from mbtrain.enrolments import services as enrolments
 from mbtrain.enrolments.models import Enrolment, EnrolmentStatus, StatusReason
 from mbtrain.extensions import db
@@ -76,6 +83,7 @@ class Tenant:
     offer: PlacementOffer
     feed_token: str
     certificate: Certificate
+    batch: CertificateBatch  # «issue to all», confirmed: one issued, one refused
     # One enrolment in every status the participant and the graduate are not in, for need to
     # know (mbtrain/policy.py NEED_TO_KNOW): applicants, the waiting list, the rejected (one
     # of them in a cancelled cohort the instructor also teaches), one registered in error.
@@ -397,6 +405,22 @@ def make_message() -> OutboxMessage:
     return message
 
 
+def make_batch(
+    cohort: Cohort, by: User, certificate: Certificate, others: dict[str, Enrolment]
+) -> CertificateBatch:
+    """A finished batch as the worker leaves it: the certificate issued, someone refused."""
+    refused = next(iter(others.values()))
+    batch = CertificateBatch(cohort_id=cohort.id, language="nb", requested_by_id=by.id)
+    batch.items = [
+        CertificateBatchItem(enrolment_id=certificate.enrolment_id, certificate_id=certificate.id),
+        CertificateBatchItem(enrolment_id=refused.id, failure=BatchFailure.NOT_ELIGIBLE),
+    ]
+    batch.finished_at = utcnow()
+    db.session.add(batch)
+    db.session.flush()
+    return batch
+
+
 def build_tenant(key: str, seed: int, county: County, curriculum, admin: User) -> Tenant:
     coordinator = make_user(key, Role.COORDINATOR, "Kari Koordinator", counties=[county])
     instructor = make_user(key, Role.INSTRUCTOR, "Kåre Kursholder")
@@ -413,6 +437,7 @@ def build_tenant(key: str, seed: int, county: County, curriculum, admin: User) -
     session = make_session(cohort)
     others = make_others(key, cohort, cancelled)
     record_before_the_error(session, others[f"feilregistrert-{key}"])
+    certificate = make_certificate(enrolment, key)
     return Tenant(
         key=key,
         county=county,
@@ -431,7 +456,8 @@ def build_tenant(key: str, seed: int, county: County, curriculum, admin: User) -
         proposal=make_proposal(placement, partner),
         offer=make_offer(cohort, organisation),
         feed_token=feed_token,
-        certificate=make_certificate(enrolment, key),
+        certificate=certificate,
+        batch=make_batch(cohort, coordinator, certificate, others),
         others=others,
     )
 

@@ -45,6 +45,22 @@ def expect_folded_menu(page: Page) -> None:
     menu.locator("summary").click()
 
 
+def open_a_sheet(page: Page) -> None:
+    """From the timetable: a session's link to its sheet («Registrer», «N registrert» or
+    «Oppmøteliste»)."""
+    sheet = re.compile("[Rr]egistrer|Oppmøteliste")
+    page.get_by_role("main").get_by_role("link", name=sheet).first.click()
+    check_a11y(page)
+
+
+def expect_sheet_in_view(page: Page) -> None:
+    """The attendance sheet stacks into one card per trainee: every column stays in view."""
+    hours = page.get_by_label(f"Timer til stede for {FINISHED_TRAINEE[0]}")
+    hours.scroll_into_view_if_needed()
+    box = hours.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+
+
 def follow(page: Page, name: str) -> None:
     page.get_by_role("main").get_by_role("link", name=name).first.click()
     check_a11y(page)
@@ -65,15 +81,8 @@ def test_coordinator_on_a_phone_opens_a_cohort_its_attendance_and_progress(phone
     assert region.get_attribute("tabindex") == "0"
     phone.goto(cohort_url)
     follow(phone, "Hele timeplanen")
-    # Each session's link to its sheet: «Registrer», «N registrert» or «Oppmøteliste».
-    sheet = re.compile("[Rr]egistrer|Oppmøteliste")
-    phone.get_by_role("main").get_by_role("link", name=sheet).first.click()
-    check_a11y(phone)
-    # The attendance sheet stacks into one card per trainee: every column stays in view.
-    hours = phone.get_by_label(f"Timer til stede for {FINISHED_TRAINEE[0]}")
-    hours.scroll_into_view_if_needed()
-    box = hours.bounding_box()
-    assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    open_a_sheet(phone)
+    expect_sheet_in_view(phone)
 
 
 def test_coordinator_on_a_phone_sees_an_error_summary_that_leads_to_the_field(phone, base_url):
@@ -116,13 +125,8 @@ def test_instructor_on_a_phone_goes_from_the_course_to_a_sheet(phone, base_url):
     open_menu(phone, "Kurs")
     follow(phone, FINISHED_COHORT)
     follow(phone, "Hele timeplanen")
-    sheet = re.compile("[Rr]egistrer|Oppmøteliste")
-    phone.get_by_role("main").get_by_role("link", name=sheet).first.click()
-    check_a11y(phone)
-    hours = phone.get_by_label(f"Timer til stede for {FINISHED_TRAINEE[0]}")
-    hours.scroll_into_view_if_needed()
-    box = hours.bounding_box()
-    assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    open_a_sheet(phone)
+    expect_sheet_in_view(phone)
 
 
 def test_partner_on_a_phone_finds_the_placements(phone, base_url):

@@ -188,6 +188,20 @@ def list_paths(route: Route, tenant: Tenant, world: World) -> list[str]:
     return paths
 
 
+def judge(user: User, route: Route, response, where: str, lets_see, enrolment) -> list[str]:
+    """The answer to a page that takes a record's id, against the rule: 403 for a role the
+    policy table keeps off the page, else the page only where the rule lets the role see the
+    record (and none of the record's parts it may not see), else 404."""
+    status = response.status_code
+    if user.role not in POLICY[route.endpoint].roles:
+        return [] if status == 403 else [f"{where}: {status}, not 403"]
+    if status == 200:
+        failures = [] if lets_see else [f"{where}: shown, and policy.py does not let the role"]
+        body = response.get_data(as_text=True)
+        return failures + [f"{where}: {p}" for p in part_problems(user, enrolment, body)]
+    return [] if status == 404 else [f"{where}: {status}, not the page or 404"]
+
+
 def walk_details(actor: str, user: User, world: World, browser) -> list[str]:
     failures = []
     for tenant in world.tenants.values():
@@ -196,17 +210,9 @@ def walk_details(actor: str, user: User, world: World, browser) -> list[str]:
                 path = detail_path(route, enrolment, tenant, world)
                 response = browser.get(path)
                 WALKED[actor] += 1
-                status, where = response.status_code, f"{actor} {path} ({enrolment.status.value})"
-                if user.role not in POLICY[route.endpoint].roles:
-                    if status != 403:
-                        failures.append(f"{where}: {status}, not 403")
-                elif status == 200:
-                    if not policy_lets_see(user, enrolment):
-                        failures.append(f"{where}: shown, and policy.py does not let the role")
-                    body = response.get_data(as_text=True)
-                    failures += [f"{where}: {p}" for p in part_problems(user, enrolment, body)]
-                elif status != 404:
-                    failures.append(f"{where}: {status}, not the page or 404")
+                where = f"{actor} {path} ({enrolment.status.value})"
+                lets_see = policy_lets_see(user, enrolment)
+                failures += judge(user, route, response, where, lets_see, enrolment)
     return failures
 
 
@@ -232,19 +238,10 @@ def walk_placements(actor: str, user: User, world: World, browser) -> list[str]:
             path = route.rule.build(values, append_unknown=False)[1]
             response = browser.get(path)
             WALKED[actor] += 1
-            status, where = response.status_code, f"{actor} {path}"
-            if user.role not in POLICY[route.endpoint].roles:
-                if status != 403:
-                    failures.append(f"{where}: {status}, not 403")
-            elif status == 200:
-                if not placement_lets_see(user, placement):
-                    failures.append(f"{where}: shown, and policy.py does not let the role")
-                body = response.get_data(as_text=True)
-                failures += [
-                    f"{where}: {p}" for p in part_problems(user, placement.enrolment, body)
-                ]
-            elif status != 404:
-                failures.append(f"{where}: {status}, not the page or 404")
+            lets_see = placement_lets_see(user, placement)
+            failures += judge(
+                user, route, response, f"{actor} {path}", lets_see, placement.enrolment
+            )
     return failures
 
 

@@ -116,6 +116,9 @@ def demo_command(
 
     if data_dir is not None:
         os.environ["MBTRAIN_DATA_DIR"] = str(data_dir.resolve())
+    # In the environment, so that the demo's worker (another process) builds the links in the
+    # certificates it issues on the address the demo serves, as the web server does.
+    os.environ.setdefault("MBTRAIN_PUBLIC_URL", listening_url(host, port))
     app = create_app(listening_config(host, port))
     if app.config["ENV_NAME"] == "production":
         raise click.ClickException("The demo is not for production.")

@@ -1,3 +1,4 @@
+import os
 import random
 
 import pytest
@@ -150,6 +151,7 @@ def test_ascii_slug_makes_norwegian_names_into_addresses():
 def test_demo_command_twice_from_a_fresh_directory(tmp_path, monkeypatch):
     monkeypatch.setenv("MBTRAIN_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("MBTRAIN_DATABASE_URL", raising=False)
+    monkeypatch.delenv("MBTRAIN_PUBLIC_URL", raising=False)  # restored after the test
     args = ["demo", "--data-dir", str(tmp_path / "demo"), "--no-serve"]
     runner = CliRunner()
     first = runner.invoke(main, [*args, "--reset"])
@@ -158,3 +160,6 @@ def test_demo_command_twice_from_a_fresh_directory(tmp_path, monkeypatch):
     assert second.exit_code == 0, second.output
     assert "admin@example.org" in second.output
     assert (tmp_path / "demo" / "mbtrain.sqlite3").exists()
+    # The worker the demo starts inherits the address it serves: certificates it issues link
+    # to the demo's own verification page.
+    assert os.environ["MBTRAIN_PUBLIC_URL"] == "http://127.0.0.1:5000"

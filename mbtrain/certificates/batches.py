@@ -20,6 +20,7 @@ from mbtrain.certificates import services
 from mbtrain.certificates.eligibility import CohortCandidates, cohort_candidates
 from mbtrain.certificates.models import (
     BatchFailure,
+    Certificate,
     CertificateBatch,
     CertificateBatchItem,
     CertificateKind,
@@ -126,13 +127,22 @@ def _issue(found: CohortCandidates, item: CertificateBatchItem, batch: Certifica
         log.warning("certificate batch %s: enrolment %s refused: %s", batch.id, item.id, error)
         return
     item.certificate_id = certificate.id
-    trainee = found.candidate(item.enrolment_id).progress.trainee
-    log_change(
-        "certificate",
-        PURPOSE,
-        action=AccessAction.CREATE,
-        object_id=certificate.id,
-        subject_person_id=trainee.person_id,
-        subject_user_id=trainee.user_id,
-        actor=batch.requested_by,
-    )
+    log_issued(found, [certificate], actor=batch.requested_by)
+
+
+def log_issued(
+    found: CohortCandidates, certificates: list[Certificate], actor: User | None = None
+) -> None:
+    """An access-log row per certificate issued, for its trainee; ``actor``: who asked, where
+    the worker issues without a signed-in user."""
+    for certificate in certificates:
+        trainee = found.candidate(certificate.enrolment_id).progress.trainee
+        log_change(
+            "certificate",
+            PURPOSE,
+            action=AccessAction.CREATE,
+            object_id=certificate.id,
+            subject_person_id=trainee.person_id,
+            subject_user_id=trainee.user_id,
+            actor=actor,
+        )

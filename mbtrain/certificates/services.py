@@ -71,15 +71,6 @@ def issue_all(found: CohortCandidates, by: User, language: str = "nb") -> list[C
     return issue(found, [c.enrolment_id for c in found.eligible(language)], by, language)
 
 
-def issue_confirmed(
-    found: CohortCandidates, enrolment_ids: list[int], by: User, language: str = "nb"
-) -> list[Certificate]:
-    """A kursbevis to each trainee named on the confirmation page, and to nobody else; if
-    any of them may no longer have one (or would get a kompetansebevis), nothing is issued."""
-    check_confirmed(found, enrolment_ids, language)
-    return issue(found, list(dict.fromkeys(enrolment_ids)), by, language)
-
-
 def check_confirmed(found: CohortCandidates, enrolment_ids: list[int], language: str) -> None:
     """Refused unless each trainee named on the confirmation page may have a kursbevis now."""
     if not enrolment_ids:

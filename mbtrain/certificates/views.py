@@ -188,7 +188,7 @@ def _issued(form, found: CohortCandidates, done: Done | None):
     if done is None:
         flash(form.refused.message, "error")
         return redirect(target)
-    _log_issued(found, done.value)
+    batches.log_issued(found, done.value)
     for kind, message in ISSUED.items():
         given = [
             found.candidate(c.enrolment_id).progress.trainee.name
@@ -198,19 +198,6 @@ def _issued(form, found: CohortCandidates, done: Done | None):
         if given:
             flash(str(message) % {"names": names(given)}, "success")
     return sent_on(form, target)
-
-
-def _log_issued(found: CohortCandidates, certificates: list[Certificate]) -> None:
-    for certificate in certificates:
-        trainee = found.candidate(certificate.enrolment_id).progress.trainee
-        log_change(
-            "certificate",
-            PURPOSE,
-            action=AccessAction.CREATE,
-            object_id=certificate.id,
-            subject_person_id=trainee.person_id,
-            subject_user_id=trainee.user_id,
-        )
 
 
 @bp.route("/kursbevis/<int:certificate_id>/tilbakekall", methods=["GET", "POST"])

@@ -97,7 +97,7 @@ def issue(
     ``language`` is the issuer's choice, Norwegian ("nb") or English: a Norwegian certificate
     is written in the trainee's own written form (bokmål or nynorsk), whoever issues it."""
     if language not in ISSUED_AS:
-        raise CertificateError("Ukjent språk for kursbevis.")
+        raise CertificateError(_("Ukjent språk for kursbevis."))
     lock_cohort(found.cohort)
     signer = load_signer()
     numbers = issued_counts(enrolment_ids)
@@ -264,9 +264,9 @@ def signing_paths() -> tuple[Path, Path]:
 def revoke(certificate: Certificate, by: User, reason: str) -> None:
     reason = reason.strip()
     if certificate.revoked_at is not None:
-        raise CertificateError("Kursbeviset er allerede tilbakekalt.", field="reason")
+        raise CertificateError(_("Kursbeviset er allerede tilbakekalt."), field="reason")
     if not reason:
-        raise CertificateError("Skriv hvorfor kursbeviset tilbakekalles.", field="reason")
+        raise CertificateError(_("Skriv hvorfor kursbeviset tilbakekalles."), field="reason")
     certificate.revoked_at = utcnow()
     certificate.revoked_by_id = by.id
     certificate.revoked_reason = reason[:MAX_REASON]

@@ -116,9 +116,6 @@ def demo_command(
 
     if data_dir is not None:
         os.environ["MBTRAIN_DATA_DIR"] = str(data_dir.resolve())
-    # In the environment, so that the demo's worker (another process) builds the links in the
-    # certificates it issues on the address the demo serves, as the web server does.
-    os.environ.setdefault("MBTRAIN_PUBLIC_URL", listening_url(host, port))
     app = create_app(listening_config(host, port))
     if app.config["ENV_NAME"] == "production":
         raise click.ClickException("The demo is not for production.")
@@ -136,7 +133,9 @@ def demo_command(
     # Before the server takes over: where to log in must show even when the output is piped.
     sys.stdout.flush()
     if not no_serve:
-        with worker_process():  # mail and the nightly jobs, as in production
+        # Mail, certificate batches and the nightly jobs, as in production; its certificates
+        # link to the address the demo serves.
+        with worker_process(app.config["PUBLIC_URL"]):
             serve(host, port, workers=2)
 
 

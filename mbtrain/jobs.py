@@ -19,6 +19,7 @@ the commit.
 """
 
 import logging
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -197,11 +198,13 @@ def run_worker(threads: int = 2) -> None:
 
 
 @contextmanager
-def worker_process() -> Iterator[subprocess.Popen]:
-    """``mbtrain worker`` beside this process, with its environment (the demo's), stopped
-    when the block ends."""
+def worker_process(public_url: str = "") -> Iterator[subprocess.Popen]:
+    """``mbtrain worker`` beside this process, with its environment (the demo's) and the
+    address the site is served on (the links in the certificates it issues), stopped when
+    the block ends."""
     command = [sys.executable, "-c", "from mbtrain.cli import main; main()", "worker"]
-    process = subprocess.Popen(command)  # noqa: S603 - our own interpreter and module
+    env = {**os.environ, "MBTRAIN_PUBLIC_URL": public_url} if public_url else None
+    process = subprocess.Popen(command, env=env)  # noqa: S603 - our own interpreter and module
     try:
         yield process
     finally:

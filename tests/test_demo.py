@@ -7,7 +7,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, inspect, select
 from stdnum.no import orgnr
 
-from mbtrain import demo
+from mbtrain import demo, jobs
 from mbtrain.accounts.models import Role, User
 from mbtrain.cli import main
 from mbtrain.cohorts.models import Cohort, CohortStatus
@@ -151,8 +151,8 @@ def test_ascii_slug_makes_norwegian_names_into_addresses():
 def test_demo_command_twice_from_a_fresh_directory(tmp_path, monkeypatch):
     monkeypatch.setenv("MBTRAIN_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("MBTRAIN_DATABASE_URL", raising=False)
-    monkeypatch.delenv("MBTRAIN_PUBLIC_URL", raising=False)  # restored after the test
     args = ["demo", "--data-dir", str(tmp_path / "demo"), "--no-serve"]
+    public_url = os.environ.get("MBTRAIN_PUBLIC_URL")
     runner = CliRunner()
     first = runner.invoke(main, [*args, "--reset"])
     second = runner.invoke(main, args)
@@ -160,6 +160,27 @@ def test_demo_command_twice_from_a_fresh_directory(tmp_path, monkeypatch):
     assert second.exit_code == 0, second.output
     assert "admin@example.org" in second.output
     assert (tmp_path / "demo" / "mbtrain.sqlite3").exists()
-    # The worker the demo starts inherits the address it serves: certificates it issues link
-    # to the demo's own verification page.
-    assert os.environ["MBTRAIN_PUBLIC_URL"] == "http://127.0.0.1:5000"
+    # The command tells its worker the address itself; it leaves this process's own alone.
+    assert os.environ.get("MBTRAIN_PUBLIC_URL") == public_url
+
+
+def test_the_demos_worker_is_told_the_address_the_demo_serves(monkeypatch):
+    """Certificates the worker issues link to the demo's own verification page."""
+    started = {}
+
+    class Process:
+        def __init__(self, command, env=None):
+            started.update(command=command, env=env)
+
+        def terminate(self):
+            started["stopped"] = True
+
+        def wait(self, timeout):
+            return 0
+
+    monkeypatch.setattr(jobs.subprocess, "Popen", Process)
+    with jobs.worker_process("http://127.0.0.1:5000"):
+        pass
+    assert started["command"][-1] == "worker"
+    assert started["env"]["MBTRAIN_PUBLIC_URL"] == "http://127.0.0.1:5000"
+    assert started["stopped"]
